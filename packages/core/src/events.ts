@@ -1,0 +1,71 @@
+/**
+ * Vault events. Payloads never carry a token or a refresh token.
+ */
+import type { TokVaultError } from './errors.js';
+
+/** Why a refresh ran. */
+export type RefreshReason = 'initial' | 'expired' | 'background' | 'forced' | 'keep-fresh';
+
+/**
+ * Event payloads by type.
+ *
+ * @example
+ * ```ts
+ * vault.on('refresh:error', ({ error }) => logger.warn(error.message));
+ * ```
+ */
+export interface VaultEventMap {
+  /** A refresh started (one per coalesced refresh, not one per caller). */
+  'refresh:start': { name: string; reason: RefreshReason };
+  /** A refresh produced a token: from `fetchToken`, or adopted from a shared store. */
+  'refresh:success': {
+    name: string;
+    reason: RefreshReason;
+    source: 'fetch' | 'store';
+    tokenType: string;
+    expiresAt: number | undefined;
+  };
+  /** A refresh failed; the error is what its waiters received. */
+  'refresh:error': { name: string; reason: RefreshReason; error: TokVaultError };
+  /** The token was forgotten: `invalidate()` here, or a delete by another sharer of the store. */
+  'token:cleared': { name: string; reason: 'invalidate' | 'store' };
+}
+
+/** An event type. */
+export type VaultEventType = keyof VaultEventMap;
+
+/** A listener for one event type. */
+export type VaultListener<T extends VaultEventType> = (event: VaultEventMap[T]) => void;
+
+/** A minimal typed emitter; a throwing listener is reported asynchronously and never breaks the vault. */
+export class Emitter {
+  readonly #listeners = new Map<VaultEventType, Set<(event: never) => void>>();
+
+  on<T extends VaultEventType>(type: T, listener: VaultListener<T>): () => void {
+    let set = this.#listeners.get(type);
+    if (!set) this.#listeners.set(type, (set = new Set()));
+    const entry = listener as (event: never) => void;
+    set.add(entry);
+    return () => {
+      set.delete(entry);
+    };
+  }
+
+  emit<T extends VaultEventType>(type: T, event: VaultEventMap[T]): void {
+    const set = this.#listeners.get(type);
+    if (!set) return;
+    for (const listener of [...set]) {
+      try {
+        (listener as VaultListener<T>)(event);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+
+  clear(): void {
+    this.#listeners.clear();
+  }
+}

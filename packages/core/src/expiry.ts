@@ -1,0 +1,55 @@
+/**
+ * Expiry maths: when a token is fresh, inside the soft refresh window, or expired.
+ *
+ * Defaults scale with the token's lifetime so that 60-second and 24-hour tokens both work:
+ * - hard margin (clock skew): `min(10 s, 10% of lifetime)`;
+ * - soft window: `min(5 min, 25% of lifetime)` (or from the server's `refreshIn` hint).
+ * A 60 s token is refreshed in the background from 45 s and counts as expired at 54 s;
+ * a 24 h token from 23 h 55 min, expired 10 s before its end.
+ */
+import type { Token } from './token.js';
+
+/** Default upper bound of the hard expiry margin. */
+export const DEFAULT_MARGIN_MS = 10_000;
+/** Default upper bound of the soft refresh window. */
+export const DEFAULT_WINDOW_MS = 5 * 60_000;
+
+/** Timing options resolved from the vault options. */
+export interface ExpiryOptions {
+  refreshWindowMs: number | undefined;
+  expiryMarginMs: number | undefined;
+}
+
+/** A cached token with the local time its request was sent. */
+export interface Entry {
+  token: Token;
+  obtainedAt: number;
+}
+
+/** The phase of a cached token at one instant. */
+export type Phase = 'fresh' | 'soft' | 'expired';
+
+/** Absolute times (epoch ms) at which an entry enters its soft window and its hard margin. */
+export function deadlines(entry: Entry, options: ExpiryOptions): { softAt: number; hardAt: number } {
+  const { expiresAt, refreshAt } = entry.token;
+  if (expiresAt === undefined) {
+    return { softAt: refreshAt ?? Number.POSITIVE_INFINITY, hardAt: Number.POSITIVE_INFINITY };
+  }
+  const lifetime = Math.max(0, expiresAt - entry.obtainedAt);
+  const margin = options.expiryMarginMs ?? Math.min(DEFAULT_MARGIN_MS, lifetime * 0.1);
+  const window = options.refreshWindowMs ?? Math.min(DEFAULT_WINDOW_MS, lifetime * 0.25);
+  const hardAt = expiresAt - margin;
+  const softAt = Math.min(refreshAt ?? expiresAt - window, hardAt);
+  return { softAt, hardAt };
+}
+
+/**
+ * Classify an entry. A clock that moved backwards (now before the token was obtained)
+ * counts as expired; `minValidityMs` asks for that much validity beyond the margin.
+ */
+export function phaseOf(entry: Entry, now: number, options: ExpiryOptions, minValidityMs = 0): Phase {
+  if (now < entry.obtainedAt) return 'expired';
+  const { softAt, hardAt } = deadlines(entry, options);
+  if (now + minValidityMs >= hardAt) return 'expired';
+  return now >= softAt ? 'soft' : 'fresh';
+}

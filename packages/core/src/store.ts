@@ -1,0 +1,137 @@
+/**
+ * The `TokenStore` port: a shared token cache plus an exclusive lock, so that one refresh
+ * serves every process or tab that shares the store. The default is {@link createMemoryStore}.
+ */
+import { abortable } from './abort.js';
+
+/**
+ * The serialisable form of a token kept in a store. Times are epoch milliseconds on the
+ * reading host's clock (stores that keep a TTL, such as Redis, convert on read).
+ */
+export interface StoredToken {
+  /** The access token. */
+  accessToken: string;
+  /** Header scheme, e.g. `Bearer`. */
+  tokenType: string;
+  /** Epoch ms of expiry; absent = no known expiry. */
+  expiresAt?: number | undefined;
+  /** Epoch ms of a server-hinted refresh time. */
+  refreshAt?: number | undefined;
+  /** The refresh token, if any. */
+  refreshToken?: string | undefined;
+}
+
+/** Handed to the task that runs under a store lock. */
+export interface TokenStoreLock {
+  /** Aborted if the lock is lost (for example its lease ran out); the task should stop. */
+  readonly signal: AbortSignal;
+  /**
+   * Write the token, but only while this lock is still held: a stale lock holder can never
+   * overwrite a newer token. Rejects if the lock was lost.
+   */
+  set(token: StoredToken): Promise<void>;
+}
+
+/** Options of {@link TokenStore.withLock}. */
+export interface WithLockOptions {
+  /** Aborts waiting for the lock (and the task's work, if the store supports it). */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * A shared token cache with an exclusive per-key lock. Implementations: memory (default),
+ * `@tokvault/redis` (a fleet of processes), `@tokvault/browser` (tabs). Every implementation
+ * must pass the shared store contract suite.
+ *
+ * @example
+ * ```ts
+ * const vault = createTokenVault({ fetchToken, store: createMemoryStore() });
+ * ```
+ */
+export interface TokenStore {
+  /** Read the shared token, or `undefined`. */
+  get(key: string): Promise<StoredToken | undefined>;
+  /**
+   * Run `task` while holding the exclusive lock for `key`; the vault re-reads the token inside
+   * it before calling `fetchToken`. The lock is released when the task settles.
+   */
+  withLock<T>(key: string, task: (lock: TokenStoreLock) => Promise<T>, options?: WithLockOptions): Promise<T>;
+  /** Forget the shared token (logout). Other sharers are told through `subscribe`. */
+  delete(key: string): Promise<void>;
+  /**
+   * Optional: be told when another sharer writes (`token`) or deletes (`undefined`) the token.
+   * Returns an unsubscribe function.
+   */
+  subscribe?(key: string, listener: (token: StoredToken | undefined) => void): () => void;
+}
+
+/**
+ * An in-process {@link TokenStore}: a map plus a FIFO lock per key. Share one instance
+ * between vaults of one process to give them one token and one refresh.
+ *
+ * @example
+ * ```ts
+ * const store = createMemoryStore();
+ * const a = createTokenVault({ fetchToken, store });
+ * const b = createTokenVault({ fetchToken, store }); // shares a's token
+ * ```
+ */
+export function createMemoryStore(): TokenStore {
+  const tokens = new Map<string, StoredToken>();
+  const tails = new Map<string, Promise<unknown>>();
+  const listeners = new Map<string, Set<(token: StoredToken | undefined) => void>>();
+  const neverAborted = new AbortController().signal;
+
+  const notify = (key: string, token: StoredToken | undefined) => {
+    for (const listener of listeners.get(key) ?? []) listener(token);
+  };
+
+  return {
+    async get(key) {
+      const token = tokens.get(key);
+      return token && { ...token };
+    },
+    async delete(key) {
+      tokens.delete(key);
+      notify(key, undefined);
+    },
+    async withLock(key, task, options = {}) {
+      const previous = tails.get(key) ?? Promise.resolve();
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const tail = previous.then(() => held);
+      tails.set(key, tail);
+      void tail.then(() => {
+        if (tails.get(key) === tail) tails.delete(key);
+      });
+      try {
+        await abortable(previous, options.signal);
+      } catch (error) {
+        void previous.then(release);
+        throw error;
+      }
+      try {
+        return await task({
+          signal: neverAborted,
+          async set(token) {
+            tokens.set(key, { ...token });
+            notify(key, { ...token });
+          },
+        });
+      } finally {
+        release();
+      }
+    },
+    subscribe(key, listener) {
+      let set = listeners.get(key);
+      if (!set) listeners.set(key, (set = new Set()));
+      set.add(listener);
+      return () => {
+        set.delete(listener);
+        if (set.size === 0) listeners.delete(key);
+      };
+    },
+  };
+}

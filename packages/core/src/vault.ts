@@ -1,0 +1,344 @@
+/**
+ * The vault: a cached token, one coalesced refresh at a time, stale-401 detection, events.
+ */
+import { abortable, sleep, unrefTimer } from './abort.js';
+import { RefreshTimeoutError, TokenRefreshError, TokVaultError, VaultClosedError } from './errors.js';
+import { Emitter, type RefreshReason, type VaultEventType, type VaultListener } from './events.js';
+import { deadlines, type Entry, phaseOf } from './expiry.js';
+import { resolveOptions, type TokenVaultOptions } from './options.js';
+import { backoffDelay } from './retry.js';
+import type { StoredToken } from './store.js';
+import { createToken, normalizeToken, type Token } from './token.js';
+
+/** Options of {@link TokenVault.getToken}. */
+export interface GetTokenOptions {
+  /** Detaches this caller only: it rejects at once with `signal.reason`; the shared refresh goes on. */
+  signal?: AbortSignal | undefined;
+  /**
+   * Require at least this much validity (beyond the hard margin), else wait for a refresh.
+   * @default 0
+   */
+  minValidityMs?: number | undefined;
+}
+
+/** Options of {@link TokenVault.refresh}. */
+export interface RefreshOptions {
+  /**
+   * The token a rejected request carried (string or `Token`). If the vault already holds a
+   * different token, that one is returned and no refresh happens.
+   */
+  staleToken?: string | Token | undefined;
+  /** Detaches this caller only, as in `getToken`. */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * A token vault: every caller gets a valid token; at most one refresh runs at a time.
+ *
+ * @example
+ * ```ts
+ * const token = await vault.getToken();
+ * // after a 401 for `token`:
+ * const fresh = await vault.refresh({ staleToken: token });
+ * ```
+ */
+export interface TokenVault {
+  /** The vault's name (events, errors, store key). */
+  readonly name: string;
+  /** A valid token: cached, or from the one in-flight refresh. */
+  getToken(options?: GetTokenOptions): Promise<Token>;
+  /** Force a refresh (coalesced). With `staleToken`, skip it if that token was already replaced. */
+  refresh(options?: RefreshOptions): Promise<Token>;
+  /** The cached token if it is still usable (outside the hard margin), without side effects. */
+  peek(): Token | undefined;
+  /** Forget the token here and in the store (logout). A refresh in flight is not cached. */
+  invalidate(): Promise<void>;
+  /** Listen to an event; returns an unsubscribe function. */
+  on<T extends VaultEventType>(type: T, listener: VaultListener<T>): () => void;
+  /** Reject pending callers with `VaultClosedError`, abort the refresh, clear timers. Idempotent. */
+  close(): Promise<void>;
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const MIN_KEEP_FRESH_DELAY_MS = 1_000;
+const MAX_KEEP_FRESH_BACKOFF_MS = 60_000;
+
+interface Obtained extends Entry {
+  source: 'fetch' | 'store';
+}
+
+interface Flight {
+  promise: Promise<Token>;
+  controller: AbortController;
+}
+
+const noop = () => {};
+
+function toStored(token: Token): StoredToken {
+  const { accessToken, tokenType, expiresAt, refreshAt, refreshToken } = token;
+  return { accessToken, tokenType, expiresAt, refreshAt, refreshToken };
+}
+
+function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
+  let out = text;
+  for (const secret of secrets) if (secret) out = out.split(secret).join('[redacted]');
+  return out;
+}
+
+function staleString(stale: RefreshOptions['staleToken']): string | undefined {
+  if (stale === undefined || typeof stale === 'string') return stale;
+  if (typeof stale === 'object' && stale !== null && typeof stale.accessToken === 'string') return stale.accessToken;
+  throw new TypeError('refresh: option "staleToken" must be an access-token string or a Token');
+}
+
+/**
+ * Create a token vault.
+ *
+ * @example
+ * ```ts
+ * import { createTokenVault } from '@tokvault/core';
+ *
+ * const vault = createTokenVault({
+ *   fetchToken: async ({ signal }) => {
+ *     const res = await fetch('https://auth.example.com/token', { method: 'POST', signal });
+ *     const body = await res.json();
+ *     return { accessToken: body.access_token, expiresIn: body.expires_in };
+ *   },
+ * });
+ * const { accessToken } = await vault.getToken();
+ * ```
+ */
+export function createTokenVault(options: TokenVaultOptions): TokenVault {
+  const o = resolveOptions(options);
+  const { name, store } = o;
+  const emitter = new Emitter();
+  let entry: Entry | undefined;
+  let flight: Flight | undefined;
+  let epoch = 0;
+  let closed = false;
+  let keepFreshTimer: ReturnType<typeof setTimeout> | undefined;
+  let keepFreshFailures = 0;
+
+  function adopt(next: Entry): void {
+    entry = next;
+    scheduleKeepFresh(false);
+  }
+
+  function scheduleKeepFresh(afterFailure: boolean): void {
+    clearTimeout(keepFreshTimer);
+    keepFreshTimer = undefined;
+    if (!o.keepFresh || closed || !entry) return;
+    const now = o.now();
+    const { softAt, hardAt } = deadlines(entry, o);
+    if (!Number.isFinite(softAt)) return;
+    let at: number;
+    if (afterFailure) {
+      keepFreshFailures += 1;
+      const ceiling = Math.min(MAX_KEEP_FRESH_BACKOFF_MS, MIN_KEEP_FRESH_DELAY_MS * 2 ** keepFreshFailures);
+      const backoff = Math.random() * ceiling;
+      at = now + (hardAt > now ? Math.min(backoff, (hardAt - now) / 2) : backoff);
+    } else {
+      keepFreshFailures = 0;
+      at = softAt + Math.random() * Math.max(0, hardAt - softAt) * 0.25;
+    }
+    keepFreshTimer = unrefTimer(
+      () => {
+        keepFreshTimer = undefined;
+        startRefresh('keep-fresh', entry?.token.accessToken).catch(noop);
+      },
+      Math.max(MIN_KEEP_FRESH_DELAY_MS, at - now),
+    );
+  }
+
+  function toRefreshError(error: unknown, previous: Token | undefined): TokVaultError {
+    if (error instanceof TokVaultError) return error;
+    const fields = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
+    const detail =
+      error instanceof Error
+        ? redact(error.message, [previous?.accessToken, previous?.refreshToken, entry?.token.accessToken])
+        : `fetchToken threw a non-Error value (${typeof error})`;
+    return new TokenRefreshError(`Token refresh for vault "${name}" failed: ${detail}`, {
+      cause: error,
+      retryable: typeof fields.retryable === 'boolean' ? fields.retryable : true,
+      code: typeof fields.code === 'string' ? fields.code : undefined,
+      retryAfterMs:
+        typeof fields.retryAfterMs === 'number' && fields.retryAfterMs >= 0 ? fields.retryAfterMs : undefined,
+    });
+  }
+
+  async function fetchWithRetry(
+    reason: RefreshReason,
+    previous: Token | undefined,
+    signal: AbortSignal,
+    deadline: number,
+  ): Promise<Obtained> {
+    for (let attempt = 0; ; attempt++) {
+      const sentAt = o.now();
+      try {
+        const result = await o.fetchToken({ signal, reason, previous });
+        signal.throwIfAborted();
+        return { token: normalizeToken(result, sentAt, o.lifetimeMs, name), obtainedAt: sentAt, source: 'fetch' };
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        const failure = toRefreshError(error, previous);
+        const retry = o.retry;
+        if (!retry || !(failure instanceof TokenRefreshError) || !failure.retryable || attempt >= retry.retries) {
+          throw failure;
+        }
+        const delay = backoffDelay(retry, attempt, failure.retryAfterMs);
+        if (o.now() + delay >= deadline) throw failure;
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  async function obtain(
+    reason: RefreshReason,
+    avoid: string | undefined,
+    signal: AbortSignal,
+    startedEpoch: number,
+  ): Promise<Obtained> {
+    const previous = entry?.token;
+    const deadline = o.now() + o.refreshTimeoutMs;
+    if (!store) return fetchWithRetry(reason, previous, signal, deadline);
+    const readShared = async (): Promise<Obtained | undefined> => {
+      const stored = await store.get(name);
+      if (!stored || stored.accessToken === avoid) return undefined;
+      const shared = { token: createToken(stored), obtainedAt: o.now(), source: 'store' as const };
+      return phaseOf(shared, shared.obtainedAt, o) === 'expired' ? undefined : shared;
+    };
+    const cached = await readShared();
+    if (cached) return cached;
+    return store.withLock(
+      name,
+      async (lock) => {
+        const again = await readShared();
+        if (again) return again;
+        const fetched = await fetchWithRetry(reason, previous, AbortSignal.any([signal, lock.signal]), deadline);
+        if (epoch === startedEpoch && !signal.aborted) await lock.set(toStored(fetched.token));
+        return fetched;
+      },
+      { signal },
+    );
+  }
+
+  function startRefresh(reason: RefreshReason, avoid: string | undefined): Promise<Token> {
+    if (flight) return flight.promise;
+    const controller = new AbortController();
+    const startedEpoch = epoch;
+    emitter.emit('refresh:start', { name, reason });
+    const timer = unrefTimer(
+      () => controller.abort(new RefreshTimeoutError(name, o.refreshTimeoutMs)),
+      o.refreshTimeoutMs,
+    );
+    const previous = entry?.token;
+    const promise: Promise<Token> = abortable(obtain(reason, avoid, controller.signal, startedEpoch), controller.signal)
+      .then(
+        (obtained) => {
+          if (epoch === startedEpoch && !closed) adopt(obtained);
+          const { tokenType, expiresAt } = obtained.token;
+          emitter.emit('refresh:success', { name, reason, source: obtained.source, tokenType, expiresAt });
+          return obtained.token;
+        },
+        (error: unknown) => {
+          const failure = toRefreshError(error, previous);
+          if (!closed) {
+            emitter.emit('refresh:error', { name, reason, error: failure });
+            scheduleKeepFresh(true);
+          }
+          throw failure;
+        },
+      )
+      .finally(() => {
+        clearTimeout(timer);
+        if (flight?.promise === promise) flight = undefined;
+      });
+    promise.catch(noop);
+    flight = { promise, controller };
+    return promise;
+  }
+
+  function rejectIfUnusable(signal: AbortSignal | undefined): Promise<never> | undefined {
+    if (closed) return Promise.reject(new VaultClosedError(name));
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return undefined;
+  }
+
+  function getToken(options: GetTokenOptions = {}): Promise<Token> {
+    const { signal, minValidityMs = 0 } = options;
+    if (typeof minValidityMs !== 'number' || !(minValidityMs >= 0)) {
+      throw new TypeError('getToken: option "minValidityMs" must be a non-negative number of ms');
+    }
+    const unusable = rejectIfUnusable(signal);
+    if (unusable) return unusable;
+    const current = entry;
+    if (current) {
+      const phase = phaseOf(current, o.now(), o, minValidityMs);
+      if (phase === 'fresh') return Promise.resolve(current.token);
+      if (phase === 'soft') {
+        startRefresh('background', current.token.accessToken).catch(noop);
+        return Promise.resolve(current.token);
+      }
+    }
+    return abortable(startRefresh(current ? 'expired' : 'initial', current?.token.accessToken), signal);
+  }
+
+  function onStoreChange(stored: StoredToken | undefined): void {
+    if (closed) return;
+    if (!stored) {
+      if (!entry) return;
+      entry = undefined;
+      epoch += 1;
+      scheduleKeepFresh(false);
+      emitter.emit('token:cleared', { name, reason: 'store' });
+    } else if (stored.accessToken !== entry?.token.accessToken) {
+      adopt({ token: createToken(stored), obtainedAt: o.now() });
+    }
+  }
+
+  const unsubscribe = store?.subscribe?.(name, onStoreChange);
+
+  async function close(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    clearTimeout(keepFreshTimer);
+    keepFreshTimer = undefined;
+    unsubscribe?.();
+    flight?.controller.abort(new VaultClosedError(name));
+    flight = undefined;
+    entry = undefined;
+  }
+
+  return {
+    name,
+    getToken,
+    refresh(options = {}) {
+      const stale = staleString(options.staleToken);
+      const unusable = rejectIfUnusable(options.signal);
+      if (unusable) return unusable;
+      if (stale !== undefined && entry && entry.token.accessToken !== stale) {
+        return getToken({ signal: options.signal });
+      }
+      return abortable(startRefresh('forced', stale ?? entry?.token.accessToken), options.signal);
+    },
+    peek() {
+      return entry && phaseOf(entry, o.now(), o) !== 'expired' ? entry.token : undefined;
+    },
+    async invalidate() {
+      const unusable = rejectIfUnusable(undefined);
+      if (unusable) return unusable;
+      epoch += 1;
+      const had = entry !== undefined;
+      entry = undefined;
+      scheduleKeepFresh(false);
+      if (had || store) emitter.emit('token:cleared', { name, reason: 'invalidate' });
+      if (store) await store.delete(name);
+    },
+    on(type, listener) {
+      return emitter.on(type, listener);
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * The single list of test projects. `pnpm test` loads this file explicitly
+ * (`vitest run --config vitest.workspace.ts`); Vitest 4+ would ignore it otherwise.
+ * Add a package here when it gains tests; a run that collects no tests fails.
+ */
+import { defineConfig } from 'vitest/config';
+
+const project = (name: string, root: string, extra: Record<string, unknown> = {}) => ({
+  extends: true as const,
+  test: { name, root, include: ['test/**/*.test.ts'], ...extra },
+});
+
+export default defineConfig({
+  ssr: { resolve: { conditions: ['@tokvault/source'] } },
+  resolve: { conditions: ['@tokvault/source'] },
+  test: {
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    projects: [
+      project('core', 'packages/core'),
+      project('msw', 'packages/msw'),
+      project('axios', 'packages/axios'),
+      project('ky', 'packages/ky'),
+      project('fetch', 'packages/fetch'),
+      project('redis', 'packages/redis'),
+      project('browser', 'packages/browser'),
+      project('examples', 'examples', { include: ['*/test/**/*.test.ts'] }),
+      project('bench', 'bench'),
+    ],
+    coverage: {
+      provider: 'v8',
+      include: ['packages/*/src/**/*.ts'],
+      exclude: ['packages/testkit/**'],
+      reporter: ['text-summary', 'json-summary'],
+      thresholds: {
+        'packages/core/src/**': { lines: 95, branches: 90 },
+      },
+    },
+  },
+});
