@@ -35,6 +35,7 @@ export class TokVaultError extends Error {
   static readonly brand: string = 'TokVaultError';
 
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class being tested (subclasses override `brand`).
     return isBranded(value, this.brand);
   }
 
@@ -45,18 +46,34 @@ export class TokVaultError extends Error {
   }
 }
 
-/** Options of {@link TokenRefreshError}. */
+/**
+ * Options of {@link TokenRefreshError}.
+ *
+ * @example
+ * ```ts
+ * const options: TokenRefreshErrorOptions = { cause: error, retryable: false, code: 'invalid_grant' };
+ * ```
+ */
 export interface TokenRefreshErrorOptions {
-  /** The underlying error (from `fetchToken`, the network or the token endpoint). */
+  /**
+   * The underlying error (from `fetchToken`, the network or the token endpoint).
+   * @default undefined (no `cause` property)
+   */
   cause?: unknown;
   /**
    * Whether retrying can help (network error, 429, 5xx).
    * @default true
    */
   retryable?: boolean;
-  /** A machine-readable code, e.g. the OAuth 2.0 `error` (`invalid_grant`). */
+  /**
+   * A machine-readable code, e.g. the OAuth 2.0 `error` (`invalid_grant`).
+   * @default undefined
+   */
   code?: string;
-  /** A server's `Retry-After`, in milliseconds. */
+  /**
+   * A server's `Retry-After`, in milliseconds; the vault waits exactly this long before retrying.
+   * @default undefined (exponential backoff with full jitter)
+   */
   retryAfterMs?: number;
 }
 

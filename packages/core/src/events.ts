@@ -3,7 +3,15 @@
  */
 import type { TokVaultError } from './errors.js';
 
-/** Why a refresh ran. */
+/**
+ * Why a refresh ran: the first token, an expired token (hard margin), the soft window,
+ * `refresh()` (e.g. after a 401), or the `keepFresh` timer.
+ *
+ * @example
+ * ```ts
+ * vault.on('refresh:start', ({ reason }) => metrics.increment(`token.refresh.${reason}`));
+ * ```
+ */
 export type RefreshReason = 'initial' | 'expired' | 'background' | 'forced' | 'keep-fresh';
 
 /**
@@ -31,10 +39,26 @@ export interface VaultEventMap {
   'token:cleared': { name: string; reason: 'invalidate' | 'store' };
 }
 
-/** An event type. */
+/**
+ * An event type.
+ *
+ * @example
+ * ```ts
+ * const types: VaultEventType[] = ['refresh:start', 'refresh:success', 'refresh:error', 'token:cleared'];
+ * ```
+ */
 export type VaultEventType = keyof VaultEventMap;
 
-/** A listener for one event type. */
+/**
+ * A listener for one event type. A listener that throws is reported asynchronously (as an
+ * uncaught error) and never breaks the vault.
+ *
+ * @example
+ * ```ts
+ * const onError: VaultListener<'refresh:error'> = ({ name, error }) => log.warn(name, error.message);
+ * vault.on('refresh:error', onError);
+ * ```
+ */
 export type VaultListener<T extends VaultEventType> = (event: VaultEventMap[T]) => void;
 
 /** A minimal typed emitter; a throwing listener is reported asynchronously and never breaks the vault. */
@@ -42,8 +66,8 @@ export class Emitter {
   readonly #listeners = new Map<VaultEventType, Set<(event: never) => void>>();
 
   on<T extends VaultEventType>(type: T, listener: VaultListener<T>): () => void {
-    let set = this.#listeners.get(type);
-    if (!set) this.#listeners.set(type, (set = new Set()));
+    const set = this.#listeners.get(type) ?? new Set();
+    this.#listeners.set(type, set);
     const entry = listener as (event: never) => void;
     set.add(entry);
     return () => {

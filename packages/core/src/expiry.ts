@@ -9,9 +9,25 @@
  */
 import type { Token } from './token.js';
 
-/** Default upper bound of the hard expiry margin. */
+/**
+ * Upper bound of the default hard expiry margin (`expiryMarginMs`): the margin is
+ * `min(DEFAULT_MARGIN_MS, 10% of the token's lifetime)`.
+ *
+ * @example
+ * ```ts
+ * createTokenVault({ fetchToken, expiryMarginMs: DEFAULT_MARGIN_MS * 3 }); // more clock skew
+ * ```
+ */
 export const DEFAULT_MARGIN_MS = 10_000;
-/** Default upper bound of the soft refresh window. */
+/**
+ * Upper bound of the default soft refresh window (`refreshWindowMs`): the window is
+ * `min(DEFAULT_WINDOW_MS, 25% of the token's lifetime)`.
+ *
+ * @example
+ * ```ts
+ * createTokenVault({ fetchToken, refreshWindowMs: DEFAULT_WINDOW_MS * 2 });
+ * ```
+ */
 export const DEFAULT_WINDOW_MS = 5 * 60_000;
 
 /** Timing options resolved from the vault options. */

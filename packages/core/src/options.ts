@@ -6,7 +6,18 @@ import { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from './retry.js';
 import type { TokenStore } from './store.js';
 import type { Token, TokenResponse } from './token.js';
 
-/** What the vault passes to `fetchToken`. */
+/**
+ * What the vault passes to `fetchToken`.
+ *
+ * @example
+ * ```ts
+ * const fetchToken: FetchToken = async ({ signal, reason, previous }) => {
+ *   const grant = previous?.refreshToken ? refreshGrant(previous.refreshToken) : passwordGrant();
+ *   const res = await fetch(tokenUrl, { method: 'POST', body: grant, signal });
+ *   return parse(await res.json());
+ * };
+ * ```
+ */
 export interface FetchTokenContext {
   /** Aborted on `refreshTimeoutMs` or `close()` (never by one caller's abort). Pass it to `fetch`. */
   signal: AbortSignal;
@@ -19,6 +30,16 @@ export interface FetchTokenContext {
 /**
  * Obtains a token. Resolve to a {@link TokenResponse} or a bare access-token string; throw a
  * `TokenRefreshError` (or any error with `retryable`, `code`, `retryAfterMs`) on failure.
+ *
+ * @example
+ * ```ts
+ * const fetchToken: FetchToken = async ({ signal }) => {
+ *   const res = await fetch('https://auth.example.com/token', { method: 'POST', signal });
+ *   if (!res.ok) throw new TokenRefreshError(`token endpoint answered ${res.status}`, { retryable: res.status >= 500 });
+ *   const body = await res.json();
+ *   return { accessToken: body.access_token, expiresIn: body.expires_in };
+ * };
+ * ```
  */
 export type FetchToken = (context: FetchTokenContext) => Promise<TokenResponse | string>;
 
@@ -34,7 +55,10 @@ export type FetchToken = (context: FetchTokenContext) => Promise<TokenResponse |
  * ```
  */
 export interface TokenVaultOptions {
-  /** Obtains a new token. Called at most once at a time per vault (and per store key). */
+  /**
+   * Obtains a new token. Called at most once at a time per vault (and per store key).
+   * Required: there is no default.
+   */
   fetchToken: FetchToken;
   /**
    * Names the vault in events and errors; also the key in a shared `store`.
@@ -109,7 +133,11 @@ function invalid(option: string, expected: string, value: unknown): never {
 function duration(option: string, value: unknown, positive: boolean): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
-    invalid(option, positive ? 'a positive finite number of ms' : 'a non-negative finite number of ms', value);
+    invalid(
+      option,
+      positive ? 'a positive finite number of ms' : 'a non-negative finite number of ms',
+      value,
+    );
   }
   return value;
 }
@@ -145,7 +173,7 @@ function resolveStore(value: unknown): TokenStore | undefined {
 /** Validate options; throws a `TypeError` naming the first invalid option. */
 export function resolveOptions(options: TokenVaultOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) invalid('options', 'an object', options);
-  const { fetchToken, name = 'default', keepFresh = false, now = Date.now } = options;
+  const { fetchToken, name = 'default', keepFresh = false, now = () => Date.now() } = options;
   if (typeof fetchToken !== 'function') invalid('fetchToken', 'a function', fetchToken);
   if (typeof name !== 'string' || name === '') invalid('name', 'a non-empty string', name);
   if (typeof keepFresh !== 'boolean') invalid('keepFresh', 'a boolean', keepFresh);

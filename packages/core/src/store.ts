@@ -3,25 +3,50 @@
  * serves every process or tab that shares the store. The default is {@link createMemoryStore}.
  */
 import { abortable } from './abort.js';
+import { TokVaultError } from './errors.js';
 
 /**
  * The serialisable form of a token kept in a store. Times are epoch milliseconds on the
  * reading host's clock (stores that keep a TTL, such as Redis, convert on read).
+ *
+ * @example
+ * ```ts
+ * const stored: StoredToken = { accessToken: 'eyJ…', tokenType: 'Bearer', expiresAt: Date.now() + 3_600_000 };
+ * ```
  */
 export interface StoredToken {
   /** The access token. */
   accessToken: string;
   /** Header scheme, e.g. `Bearer`. */
   tokenType: string;
-  /** Epoch ms of expiry; absent = no known expiry. */
+  /**
+   * Epoch ms of expiry.
+   * @default undefined (no known expiry)
+   */
   expiresAt?: number | undefined;
-  /** Epoch ms of a server-hinted refresh time. */
+  /**
+   * Epoch ms of a server-hinted refresh time.
+   * @default undefined
+   */
   refreshAt?: number | undefined;
-  /** The refresh token, if any. */
+  /**
+   * The refresh token, if any.
+   * @default undefined
+   */
   refreshToken?: string | undefined;
 }
 
-/** Handed to the task that runs under a store lock. */
+/**
+ * Handed to the task that runs under a store lock.
+ *
+ * @example
+ * ```ts
+ * await store.withLock('api', async (lock) => {
+ *   const token = await obtain({ signal: lock.signal });
+ *   await lock.set(token);
+ * });
+ * ```
+ */
 export interface TokenStoreLock {
   /** Aborted if the lock is lost (for example its lease ran out); the task should stop. */
   readonly signal: AbortSignal;
@@ -32,9 +57,19 @@ export interface TokenStoreLock {
   set(token: StoredToken): Promise<void>;
 }
 
-/** Options of {@link TokenStore.withLock}. */
+/**
+ * Options of {@link TokenStore.withLock}.
+ *
+ * @example
+ * ```ts
+ * await store.withLock('api', task, { signal: AbortSignal.timeout(5_000) });
+ * ```
+ */
 export interface WithLockOptions {
-  /** Aborts waiting for the lock (and the task's work, if the store supports it). */
+  /**
+   * Aborts waiting for the lock: `withLock` rejects with `signal.reason` and the task never runs.
+   * @default undefined (wait until the lock is free)
+   */
   signal?: AbortSignal | undefined;
 }
 
@@ -98,10 +133,10 @@ export function createMemoryStore(): TokenStore {
     async withLock(key, task, options = {}) {
       const previous = tails.get(key) ?? Promise.resolve();
       let release!: () => void;
-      const held = new Promise<void>((resolve) => {
+      const gate = new Promise<void>((resolve) => {
         release = resolve;
       });
-      const tail = previous.then(() => held);
+      const tail = previous.then(() => gate);
       tails.set(key, tail);
       void tail.then(() => {
         if (tails.get(key) === tail) tails.delete(key);
@@ -112,21 +147,24 @@ export function createMemoryStore(): TokenStore {
         void previous.then(release);
         throw error;
       }
+      let held = true;
       try {
         return await task({
           signal: neverAborted,
           async set(token) {
+            if (!held) throw new TokVaultError(`Memory store: the lock on "${key}" was already released`);
             tokens.set(key, { ...token });
             notify(key, { ...token });
           },
         });
       } finally {
+        held = false;
         release();
       }
     },
     subscribe(key, listener) {
-      let set = listeners.get(key);
-      if (!set) listeners.set(key, (set = new Set()));
+      const set = listeners.get(key) ?? new Set();
+      listeners.set(key, set);
       set.add(listener);
       return () => {
         set.delete(listener);

@@ -14,20 +14,35 @@ import { TokenRefreshError } from './errors.js';
 export interface TokenResponse {
   /** The access token. Required, non-empty. */
   accessToken: string;
-  /** Lifetime in SECONDS, as OAuth 2.0 sends it; measured from when the request was sent. */
+  /**
+   * Lifetime in SECONDS, as OAuth 2.0 sends it; measured from when the request was sent.
+   * @default undefined (then `lifetimeMs`, else no expiry)
+   */
   expiresIn?: number;
-  /** Absolute expiry, epoch milliseconds. Wins over `expiresIn`. */
+  /**
+   * Absolute expiry, epoch milliseconds. Wins over `expiresIn`.
+   * @default undefined
+   */
   expiresAt?: number;
   /**
    * Scheme for the `Authorization` header.
    * @default 'Bearer'
    */
   tokenType?: string;
-  /** A refresh token, if the grant returned one. */
+  /**
+   * A refresh token, if the grant returned one.
+   * @default undefined
+   */
   refreshToken?: string;
-  /** Server hint: refresh after this many SECONDS (starts the soft window early). */
+  /**
+   * Server hint: refresh after this many SECONDS (starts the soft window early).
+   * @default undefined (the soft window is `refreshWindowMs`)
+   */
   refreshIn?: number;
-  /** The raw response, kept on `Token.raw` (hidden from `toJSON` and `inspect`). */
+  /**
+   * The raw response, kept on `Token.raw` (hidden from `toJSON` and `inspect`).
+   * @default undefined
+   */
   raw?: unknown;
 }
 
@@ -79,7 +94,14 @@ const tokenPrototype = {
   },
 };
 
-/** Fields accepted by {@link createToken}. */
+/**
+ * Fields accepted by {@link createToken}.
+ *
+ * @example
+ * ```ts
+ * const init: TokenInit = { accessToken: 'abc', tokenType: 'Bearer' }; // no expiry
+ * ```
+ */
 export type TokenInit = Omit<Token, 'expiresAt'> & { readonly expiresAt?: number | undefined };
 
 /**
@@ -121,7 +143,8 @@ function optionalNumber(vaultName: string, response: Record<string, unknown>, ke
   const value = response[key];
   if (value === undefined || value === null) return undefined;
   const n = toFiniteNumber(value);
-  if (n === undefined || n < 0) fail(vaultName, `"${key}" must be a non-negative number (got ${typeof value})`);
+  if (n === undefined || n < 0)
+    fail(vaultName, `"${key}" must be a non-negative number (got ${typeof value})`);
   return n;
 }
 
@@ -157,7 +180,10 @@ export function normalizeToken(
     });
   }
   if (typeof result !== 'object' || result === null || Array.isArray(result)) {
-    fail(vaultName, `expected a string or a TokenResponse object (got ${result === null ? 'null' : typeof result})`);
+    fail(
+      vaultName,
+      `expected a string or a TokenResponse object (got ${result === null ? 'null' : typeof result})`,
+    );
   }
   const response = result as Record<string, unknown>;
   if (typeof response.accessToken !== 'string' || response.accessToken === '') {

@@ -10,9 +10,19 @@ import { backoffDelay } from './retry.js';
 import type { StoredToken } from './store.js';
 import { createToken, normalizeToken, type Token } from './token.js';
 
-/** Options of {@link TokenVault.getToken}. */
+/**
+ * Options of {@link TokenVault.getToken}.
+ *
+ * @example
+ * ```ts
+ * const token = await vault.getToken({ signal: request.signal, minValidityMs: 30_000 });
+ * ```
+ */
 export interface GetTokenOptions {
-  /** Detaches this caller only: it rejects at once with `signal.reason`; the shared refresh goes on. */
+  /**
+   * Detaches this caller only: it rejects at once with `signal.reason`; the shared refresh goes on.
+   * @default undefined
+   */
   signal?: AbortSignal | undefined;
   /**
    * Require at least this much validity (beyond the hard margin), else wait for a refresh.
@@ -21,14 +31,26 @@ export interface GetTokenOptions {
   minValidityMs?: number | undefined;
 }
 
-/** Options of {@link TokenVault.refresh}. */
+/**
+ * Options of {@link TokenVault.refresh}.
+ *
+ * @example
+ * ```ts
+ * // the request carried `sent` and got a 401:
+ * const fresh = await vault.refresh({ staleToken: sent, signal: request.signal });
+ * ```
+ */
 export interface RefreshOptions {
   /**
    * The token a rejected request carried (string or `Token`). If the vault already holds a
    * different token, that one is returned and no refresh happens.
+   * @default undefined (always refresh, coalesced with any refresh in flight)
    */
   staleToken?: string | Token | undefined;
-  /** Detaches this caller only, as in `getToken`. */
+  /**
+   * Detaches this caller only, as in `getToken`.
+   * @default undefined
+   */
   signal?: AbortSignal | undefined;
 }
 
@@ -45,24 +67,74 @@ export interface RefreshOptions {
 export interface TokenVault {
   /** The vault's name (events, errors, store key). */
   readonly name: string;
-  /** A valid token: cached, or from the one in-flight refresh. */
+  /**
+   * A valid token: the cached one (starting ONE background refresh inside the soft window), or
+   * the result of the one refresh in flight. Rejects with `TokenRefreshError`,
+   * `VaultClosedError`, or the caller's `signal.reason`.
+   *
+   * @example
+   * ```ts
+   * const { tokenType, accessToken } = await vault.getToken({ signal });
+   * ```
+   */
   getToken(options?: GetTokenOptions): Promise<Token>;
-  /** Force a refresh (coalesced). With `staleToken`, skip it if that token was already replaced. */
+  /**
+   * Force a refresh, coalesced with any refresh in flight. With `staleToken`, resolve the current
+   * token instead if that one was already replaced (a late 401 never refreshes twice).
+   *
+   * @example
+   * ```ts
+   * if (response.status === 401) token = await vault.refresh({ staleToken: token });
+   * ```
+   */
   refresh(options?: RefreshOptions): Promise<Token>;
-  /** The cached token if it is still usable (outside the hard margin), without side effects. */
+  /**
+   * The cached token if it is still usable (outside the hard margin), without side effects.
+   *
+   * @example
+   * ```ts
+   * const header = vault.peek() ? `Bearer ${vault.peek()?.accessToken}` : undefined;
+   * ```
+   */
   peek(): Token | undefined;
-  /** Forget the token here and in the store (logout). A refresh in flight is not cached. */
+  /**
+   * Forget the token here and in the store (logout); other vaults sharing the store are told.
+   * A refresh in flight still answers its waiters but is not cached.
+   *
+   * @example
+   * ```ts
+   * await vault.invalidate();
+   * ```
+   */
   invalidate(): Promise<void>;
-  /** Listen to an event; returns an unsubscribe function. */
+  /**
+   * Listen to an event; returns an unsubscribe function.
+   *
+   * @example
+   * ```ts
+   * const off = vault.on('refresh:error', ({ error }) => log.warn(error.message));
+   * off();
+   * ```
+   */
   on<T extends VaultEventType>(type: T, listener: VaultListener<T>): () => void;
-  /** Reject pending callers with `VaultClosedError`, abort the refresh, clear timers. Idempotent. */
+  /**
+   * Reject pending callers with `VaultClosedError`, abort the refresh in flight (without waiting
+   * for it), clear every timer, drop listeners. Idempotent.
+   *
+   * @example
+   * ```ts
+   * process.once('SIGTERM', () => void vault.close());
+   * ```
+   */
   close(): Promise<void>;
-  /** Same as `close()`, for `await using`. */
+  /** Same as `close()`, for `await using vault = createTokenVault(...)`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-const MIN_KEEP_FRESH_DELAY_MS = 1_000;
-const MAX_KEEP_FRESH_BACKOFF_MS = 60_000;
+/** Floor of a keepFresh delay and of the pause after a failed refresh. */
+const MIN_DELAY_MS = 1_000;
+/** Ceiling of the backoff after consecutive failed refreshes. */
+const MAX_BACKOFF_MS = 60_000;
 
 interface Obtained extends Entry {
   source: 'fetch' | 'store';
@@ -71,6 +143,7 @@ interface Obtained extends Entry {
 interface Flight {
   promise: Promise<Token>;
   controller: AbortController;
+  timer: ReturnType<typeof setTimeout>;
 }
 
 const noop = () => {};
@@ -88,7 +161,8 @@ function redact(text: string, secrets: ReadonlyArray<string | undefined>): strin
 
 function staleString(stale: RefreshOptions['staleToken']): string | undefined {
   if (stale === undefined || typeof stale === 'string') return stale;
-  if (typeof stale === 'object' && stale !== null && typeof stale.accessToken === 'string') return stale.accessToken;
+  if (typeof stale === 'object' && stale !== null && typeof stale.accessToken === 'string')
+    return stale.accessToken;
   throw new TypeError('refresh: option "staleToken" must be an access-token string or a Token');
 }
 
@@ -118,28 +192,39 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
   let epoch = 0;
   let closed = false;
   let keepFreshTimer: ReturnType<typeof setTimeout> | undefined;
-  let keepFreshFailures = 0;
+  /** Consecutive failed refreshes; background and keepFresh refreshes back off meanwhile. */
+  let failures = 0;
+  let pausedUntil = Number.NEGATIVE_INFINITY;
 
   function adopt(next: Entry): void {
     entry = next;
-    scheduleKeepFresh(false);
+    failures = 0;
+    pausedUntil = Number.NEGATIVE_INFINITY;
+    scheduleKeepFresh();
   }
 
-  function scheduleKeepFresh(afterFailure: boolean): void {
+  /** After a failure: pause background refreshes (full jitter, at most half the remaining validity). */
+  function noteFailure(): void {
+    failures += 1;
+    const now = o.now();
+    const hardAt = entry ? deadlines(entry, o).hardAt : Number.POSITIVE_INFINITY;
+    let delay = Math.random() * Math.min(MAX_BACKOFF_MS, MIN_DELAY_MS * 2 ** failures);
+    if (hardAt > now) delay = Math.min(delay, (hardAt - now) / 2);
+    pausedUntil = now + Math.max(MIN_DELAY_MS, delay);
+    scheduleKeepFresh();
+  }
+
+  function scheduleKeepFresh(): void {
     clearTimeout(keepFreshTimer);
     keepFreshTimer = undefined;
     if (!o.keepFresh || closed || !entry) return;
     const now = o.now();
     const { softAt, hardAt } = deadlines(entry, o);
     if (!Number.isFinite(softAt)) return;
-    let at: number;
-    if (afterFailure) {
-      keepFreshFailures += 1;
-      const ceiling = Math.min(MAX_KEEP_FRESH_BACKOFF_MS, MIN_KEEP_FRESH_DELAY_MS * 2 ** keepFreshFailures);
-      const backoff = Math.random() * ceiling;
-      at = now + (hardAt > now ? Math.min(backoff, (hardAt - now) / 2) : backoff);
-    } else {
-      keepFreshFailures = 0;
+    let at = pausedUntil;
+    if (failures === 0) {
+      // A token fresh from the source yet already inside the margin: refresh on demand, never in a loop.
+      if (hardAt <= now) return;
       at = softAt + Math.random() * Math.max(0, hardAt - softAt) * 0.25;
     }
     keepFreshTimer = unrefTimer(
@@ -147,7 +232,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
         keepFreshTimer = undefined;
         startRefresh('keep-fresh', entry?.token.accessToken).catch(noop);
       },
-      Math.max(MIN_KEEP_FRESH_DELAY_MS, at - now),
+      Math.max(MIN_DELAY_MS, at - now),
     );
   }
 
@@ -178,12 +263,21 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       try {
         const result = await o.fetchToken({ signal, reason, previous });
         signal.throwIfAborted();
-        return { token: normalizeToken(result, sentAt, o.lifetimeMs, name), obtainedAt: sentAt, source: 'fetch' };
+        return {
+          token: normalizeToken(result, sentAt, o.lifetimeMs, name),
+          obtainedAt: sentAt,
+          source: 'fetch',
+        };
       } catch (error) {
         if (signal.aborted) throw signal.reason;
         const failure = toRefreshError(error, previous);
         const retry = o.retry;
-        if (!retry || !(failure instanceof TokenRefreshError) || !failure.retryable || attempt >= retry.retries) {
+        if (
+          !retry ||
+          !(failure instanceof TokenRefreshError) ||
+          !failure.retryable ||
+          attempt >= retry.retries
+        ) {
           throw failure;
         }
         const delay = backoffDelay(retry, attempt, failure.retryAfterMs);
@@ -215,7 +309,12 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       async (lock) => {
         const again = await readShared();
         if (again) return again;
-        const fetched = await fetchWithRetry(reason, previous, AbortSignal.any([signal, lock.signal]), deadline);
+        const fetched = await fetchWithRetry(
+          reason,
+          previous,
+          AbortSignal.any([signal, lock.signal]),
+          deadline,
+        );
         if (epoch === startedEpoch && !signal.aborted) await lock.set(toStored(fetched.token));
         return fetched;
       },
@@ -227,35 +326,45 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     if (flight) return flight.promise;
     const controller = new AbortController();
     const startedEpoch = epoch;
-    emitter.emit('refresh:start', { name, reason });
+    const previous = entry?.token;
     const timer = unrefTimer(
       () => controller.abort(new RefreshTimeoutError(name, o.refreshTimeoutMs)),
       o.refreshTimeoutMs,
     );
-    const previous = entry?.token;
-    const promise: Promise<Token> = abortable(obtain(reason, avoid, controller.signal, startedEpoch), controller.signal)
-      .then(
-        (obtained) => {
-          if (epoch === startedEpoch && !closed) adopt(obtained);
-          const { tokenType, expiresAt } = obtained.token;
-          emitter.emit('refresh:success', { name, reason, source: obtained.source, tokenType, expiresAt });
-          return obtained.token;
-        },
-        (error: unknown) => {
-          const failure = toRefreshError(error, previous);
-          if (!closed) {
-            emitter.emit('refresh:error', { name, reason, error: failure });
-            scheduleKeepFresh(true);
-          }
-          throw failure;
-        },
-      )
-      .finally(() => {
-        clearTimeout(timer);
-        if (flight?.promise === promise) flight = undefined;
-      });
+    let resolve!: (token: Token) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<Token>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
     promise.catch(noop);
-    flight = { promise, controller };
+    // The flight exists before anything runs, so re-entrant calls (from listeners or from
+    // fetchToken itself) join it instead of starting a second one.
+    const current: Flight = { promise, controller, timer };
+    flight = current;
+    const land = () => {
+      clearTimeout(timer);
+      if (flight === current) flight = undefined;
+    };
+    emitter.emit('refresh:start', { name, reason });
+    abortable(obtain(reason, avoid, controller.signal, startedEpoch), controller.signal).then(
+      (obtained) => {
+        land();
+        if (epoch === startedEpoch && !closed) adopt(obtained);
+        const { tokenType, expiresAt } = obtained.token;
+        emitter.emit('refresh:success', { name, reason, source: obtained.source, tokenType, expiresAt });
+        resolve(obtained.token);
+      },
+      (error: unknown) => {
+        land();
+        const failure = toRefreshError(error, previous);
+        if (!closed) {
+          emitter.emit('refresh:error', { name, reason, error: failure });
+          noteFailure();
+        }
+        reject(failure);
+      },
+    );
     return promise;
   }
 
@@ -277,7 +386,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       const phase = phaseOf(current, o.now(), o, minValidityMs);
       if (phase === 'fresh') return Promise.resolve(current.token);
       if (phase === 'soft') {
-        startRefresh('background', current.token.accessToken).catch(noop);
+        if (o.now() >= pausedUntil) startRefresh('background', current.token.accessToken).catch(noop);
         return Promise.resolve(current.token);
       }
     }
@@ -290,7 +399,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       if (!entry) return;
       entry = undefined;
       epoch += 1;
-      scheduleKeepFresh(false);
+      scheduleKeepFresh();
       emitter.emit('token:cleared', { name, reason: 'store' });
     } else if (stored.accessToken !== entry?.token.accessToken) {
       adopt({ token: createToken(stored), obtainedAt: o.now() });
@@ -305,8 +414,12 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     clearTimeout(keepFreshTimer);
     keepFreshTimer = undefined;
     unsubscribe?.();
-    flight?.controller.abort(new VaultClosedError(name));
-    flight = undefined;
+    if (flight) {
+      clearTimeout(flight.timer);
+      flight.controller.abort(new VaultClosedError(name));
+      flight = undefined;
+    }
+    emitter.clear();
     entry = undefined;
   }
 
@@ -331,7 +444,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       epoch += 1;
       const had = entry !== undefined;
       entry = undefined;
-      scheduleKeepFresh(false);
+      scheduleKeepFresh();
       if (had || store) emitter.emit('token:cleared', { name, reason: 'invalidate' });
       if (store) await store.delete(name);
     },

@@ -1,0 +1,53 @@
+/**
+ * Size budgets (`pnpm size`, run in CI after `pnpm build`). Sizes are the built ESM entry,
+ * bundled and minified, then gzipped (`gzip: true`: size-limit defaults to brotli).
+ *
+ * - `import: '*'` keeps every export of the entry: the cost of the whole entry, not of one
+ *   tree-shaken function.
+ * - Adapters are measured alone: `@tokvault/core` and the client library are external, since an
+ *   app that uses an adapter pays for core and for its client once anyway.
+ * - Packages without a budget are listed for information (their size goes in the README table).
+ * - A package that has no `src/index.ts` yet is left out with a message; once it has one, a missing
+ *   `dist/` fails the check (build first).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+
+/** @type {Array<{ pkg: string, entry?: string, limit?: string }>} */
+const budgets = [
+  { pkg: 'core', limit: '3 kB' },
+  { pkg: 'core', entry: 'oauth2' },
+  { pkg: 'axios', limit: '1 kB' },
+  { pkg: 'ky', limit: '1 kB' },
+  { pkg: 'fetch', limit: '1 kB' },
+  { pkg: 'msw' },
+  { pkg: 'redis' },
+  { pkg: 'browser' },
+];
+
+const checks = [];
+for (const { pkg, entry = 'index', limit } of budgets) {
+  const dir = `packages/${pkg}`;
+  const manifest = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
+  const name = entry === 'index' ? manifest.name : `${manifest.name}/${entry}`;
+  if (!existsSync(`${dir}/src/${entry}.ts`)) {
+    console.warn(`size: ${name} skipped: ${dir}/src/${entry}.ts does not exist yet`);
+    continue;
+  }
+  const external = [
+    ...Object.keys(manifest.dependencies ?? {}),
+    ...Object.keys(manifest.peerDependencies ?? {}),
+    // Node built-ins (the Redis store's `crypto`) are part of the platform, not of the bundle.
+    ...builtinModules.flatMap((m) => [m, `node:${m}`]),
+  ];
+  checks.push({
+    name: limit ? name : `${name} (no budget)`,
+    path: `${dir}/dist/${entry}.js`,
+    import: '*',
+    gzip: true,
+    ignore: external,
+    ...(limit ? { limit } : {}),
+  });
+}
+
+export default checks;

@@ -1,0 +1,83 @@
+/**
+ * The result tables, shared by the console output and RESULTS.md.
+ */
+import { formatBytes, formatInt, formatMs, formatRate, formatRatio, formatUs } from '../format.js';
+import type { BenchReport } from '../run.js';
+import type { RequestRow } from '../scenarios/requests.js';
+import type { Table } from './table.js';
+import { isCorrect, OVERHEAD_TARGET } from './targets.js';
+
+/** Scenario 1 or 2 as a table. */
+export function requestTable(rows: readonly RequestRow[]): Table {
+  return {
+    headers: ['contender', 'client', 'requests', 'token calls', '401s', 'failed', 'p50', 'p99', 'correct'],
+    align: ['left', 'left'],
+    rows: rows.map((row) => [
+      row.label,
+      row.client,
+      formatInt(row.requests),
+      formatInt(row.tokenCalls),
+      formatInt(row.rejected),
+      formatInt(row.failed),
+      formatMs(row.latency.p50),
+      formatMs(row.latency.p99),
+      isCorrect(row) ? 'yes' : 'no',
+    ]),
+  };
+}
+
+/** Scenario 3 as a table. */
+export function overheadTable(report: BenchReport): Table {
+  return {
+    headers: [
+      'contender',
+      'baseline',
+      'req/s',
+      'baseline req/s',
+      'ratio',
+      `>= ${OVERHEAD_TARGET}`,
+      'CPU/req',
+      'baseline CPU/req',
+      'CPU ratio',
+    ],
+    align: ['left', 'left'],
+    rows: report.overhead.map((row) => [
+      row.label,
+      row.baselineLabel,
+      formatInt(row.requestsPerSec),
+      formatInt(row.baselineRequestsPerSec),
+      formatRatio(row.ratio),
+      row.ratio >= OVERHEAD_TARGET ? 'yes' : 'no',
+      formatUs(row.cpuUsPerRequest),
+      formatUs(row.baselineCpuUsPerRequest),
+      formatRatio(row.cpuRatio),
+    ]),
+  };
+}
+
+/** Scenarios 4 and 5 as one table. */
+export function vaultTable(report: BenchReport): Table {
+  const { hotPath, memory } = report;
+  return {
+    headers: ['measure', 'result', 'detail'],
+    align: ['left', 'right', 'left'],
+    rows: [
+      [
+        'getToken() on a fresh token',
+        formatRate(hotPath.getTokenOpsPerSec),
+        `median of ${hotPath.rounds} rounds`,
+      ],
+      [
+        'async () => constant',
+        formatRate(hotPath.constantOpsPerSec),
+        `${formatInt(hotPath.opsPerRound)} ops per round`,
+      ],
+      ['ratio (target < 2x)', formatRatio(hotPath.ratio), 'median of per-round ratios'],
+      [
+        'heap growth (target < 1 MB)',
+        formatBytes(memory.growthBytes),
+        `${formatInt(memory.requests)} requests, ${formatInt(memory.refreshes)} refreshes, after forced GC`,
+      ],
+    ],
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The targets of the issues, checked against a report, and the places where a peer did better
+ * than tokvault (reported, never hidden).
+ */
+import { formatBytes, formatMs, formatRatio } from '../format.js';
+import type { BenchReport } from '../run.js';
+import type { RequestRow } from '../scenarios/requests.js';
+
+/** Steady-state throughput must stay within 5% of the static-header client. */
+export const OVERHEAD_TARGET = 0.95;
+/** `getToken()` on a fresh token must cost under 2x an async constant. */
+export const HOT_PATH_TARGET = 2;
+/** Heap growth after 1,000,000 requests' worth of cycles. */
+export const MEMORY_TARGET_BYTES = 1024 * 1024;
+
+/** One checked target. */
+export interface TargetCheck {
+  name: string;
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+/** A request-scenario row is correct when nothing failed and exactly one token was fetched. */
+export function isCorrect(row: RequestRow): boolean {
+  return row.failed === 0 && row.tokenCalls === 1;
+}
+
+function requestChecks(title: string, rows: readonly RequestRow[]): TargetCheck[] {
+  return rows
+    .filter((row) => row.kind === 'tokvault')
+    .map((row) => ({
+      name: `${title}: ${row.label}`,
+      target: '1 token call, 0 failed',
+      measured: `${row.tokenCalls} token call(s), ${row.failed} failed`,
+      met: isCorrect(row),
+    }));
+}
+
+/** Check every target of issues 2 and 6 against a report. */
+export function checkTargets(report: BenchReport): TargetCheck[] {
+  return [
+    ...requestChecks('burst', report.burst),
+    ...requestChecks('storm', report.storm),
+    ...report.overhead
+      .filter((row) => row.kind === 'tokvault')
+      .map((row) => ({
+        name: `overhead: ${row.label}`,
+        target: `>= ${OVERHEAD_TARGET.toFixed(2)}x of ${row.baselineLabel}`,
+        measured: formatRatio(row.ratio),
+        met: row.ratio >= OVERHEAD_TARGET && row.failed === 0,
+      })),
+    {
+      name: 'hot path: getToken() / async constant',
+      target: `< ${HOT_PATH_TARGET}x`,
+      measured: formatRatio(report.hotPath.ratio),
+      met: report.hotPath.ratio < HOT_PATH_TARGET,
+    },
+    {
+      name: `memory: heap growth over ${report.memory.requests.toLocaleString('en-US')} requests`,
+      target: `< ${formatBytes(MEMORY_TARGET_BYTES)}`,
+      measured: formatBytes(report.memory.growthBytes),
+      met: report.memory.growthBytes < MEMORY_TARGET_BYTES,
+    },
+  ];
+}
+
+function requestWins(title: string, rows: readonly RequestRow[]): string[] {
+  const notes: string[] = [];
+  for (const peer of rows.filter((row) => row.kind === 'peer')) {
+    const ours = rows.find((row) => row.kind === 'tokvault' && row.client === peer.client);
+    if (!ours) continue;
+    const better: string[] = [];
+    if (peer.failed < ours.failed) better.push(`fewer failures (${peer.failed} vs ${ours.failed})`);
+    if (peer.tokenCalls < ours.tokenCalls)
+      better.push(`fewer token calls (${peer.tokenCalls} vs ${ours.tokenCalls})`);
+    if (peer.latency.p50 < ours.latency.p50) {
+      better.push(`lower p50 (${formatMs(peer.latency.p50)} vs ${formatMs(ours.latency.p50)})`);
+    }
+    if (peer.latency.p99 < ours.latency.p99) {
+      better.push(`lower p99 (${formatMs(peer.latency.p99)} vs ${formatMs(ours.latency.p99)})`);
+    }
+    if (better.length > 0) {
+      const failing = peer.failed > 0 ? ` — but ${peer.failed} of its ${peer.requests} requests failed` : '';
+      notes.push(`${title}: ${peer.label} beat ${ours.label} on ${better.join(', ')}${failing}.`);
+    }
+  }
+  return notes;
+}
+
+/** Every metric on which a peer did better than the tokvault adapter of the same client. */
+export function peerWins(report: BenchReport): string[] {
+  const notes = [...requestWins('Burst', report.burst), ...requestWins('Storm', report.storm)];
+  for (const peer of report.overhead.filter((row) => row.kind === 'peer')) {
+    const ours = report.overhead.find((row) => row.kind === 'tokvault' && row.client === peer.client);
+    if (ours && peer.ratio > ours.ratio) {
+      notes.push(
+        `Overhead: ${peer.label} kept more of the static-header throughput than ${ours.label} (${formatRatio(peer.ratio)} vs ${formatRatio(ours.ratio)}).`,
+      );
+    }
+  }
+  return notes;
+}

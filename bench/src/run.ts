@@ -1,0 +1,119 @@
+/**
+ * Runs every scenario once and returns one report object (the writers turn it into tables,
+ * RESULTS.md and results.svg).
+ */
+import type { ContenderSpec } from './contender.js';
+import { BASELINES, REFRESHING } from './peers/index.js';
+import { describeMachine, type MachineInfo } from './report/machine.js';
+import type { Progress } from './report/progress.js';
+import { type HotPathResult, runHotPath } from './scenarios/hotPath.js';
+import { type MemoryResult, runMemory } from './scenarios/memory.js';
+import { type OverheadRow, type OverheadSizes, runOverhead } from './scenarios/overhead.js';
+import { type RequestRow, runRequestScenario } from './scenarios/requests.js';
+import { startBenchServer } from './server.js';
+import { nowMs } from './stats.js';
+
+/** How much work each scenario does. */
+export interface BenchSizes {
+  burst: number;
+  storm: number;
+  stormJitterMs: number;
+  overhead: OverheadSizes;
+  hotPathOps: number;
+  hotPathRounds: number;
+  memoryRequests: number;
+}
+
+/** The sizes the issue asks for. */
+export const FULL_SIZES: BenchSizes = {
+  burst: 1_000,
+  storm: 500,
+  stormJitterMs: 200,
+  overhead: { requestsPerRound: 500, rounds: 5, concurrency: 8 },
+  hotPathOps: 500_000,
+  hotPathRounds: 9,
+  memoryRequests: 1_000_000,
+};
+
+/** `--quick`: the same code paths, small enough for CI. */
+export const QUICK_SIZES: BenchSizes = {
+  burst: 100,
+  storm: 50,
+  stormJitterMs: 60,
+  overhead: { requestsPerRound: 100, rounds: 2, concurrency: 4 },
+  hotPathOps: 20_000,
+  hotPathRounds: 3,
+  memoryRequests: 20_000,
+};
+
+/** Everything one run measured. */
+export interface BenchReport {
+  mode: 'full' | 'quick';
+  sizes: BenchSizes;
+  machine: MachineInfo;
+  durationMs: number;
+  burst: RequestRow[];
+  storm: RequestRow[];
+  overhead: OverheadRow[];
+  hotPath: HotPathResult;
+  memory: MemoryResult;
+}
+
+/** Options of {@link runBench}. */
+export interface RunBenchOptions {
+  mode: 'full' | 'quick';
+  sizes: BenchSizes;
+  progress: Progress;
+  /** Contenders of scenarios 1-3 (default: tokvault's adapters and every peer). */
+  contenders?: readonly ContenderSpec[];
+  /** Static-header references of scenario 3 (default: axios, ky, fetch). */
+  baselines?: readonly ContenderSpec[];
+}
+
+/** Run scenarios 1-5 in order and collect the report. */
+export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
+  const { sizes, progress, contenders = REFRESHING, baselines = BASELINES } = options;
+  const started = nowMs();
+  const machine = describeMachine();
+  const clientIds = [...contenders, ...baselines].map((spec) => spec.id);
+
+  const burst: RequestRow[] = [];
+  const storm: RequestRow[] = [];
+  const single = await startBenchServer({ clientIds, singleActiveToken: true });
+  try {
+    for (const spec of contenders) {
+      burst.push(
+        await runRequestScenario('burst', spec, single, { requests: sizes.burst, jitterMs: 0 }, progress),
+      );
+    }
+    for (const spec of contenders) {
+      const stormSizes = { requests: sizes.storm, jitterMs: sizes.stormJitterMs };
+      storm.push(await runRequestScenario('storm', spec, single, stormSizes, progress));
+    }
+  } finally {
+    await single.close();
+  }
+
+  const plain = await startBenchServer({ clientIds, singleActiveToken: false });
+  let overhead: OverheadRow[];
+  try {
+    overhead = await runOverhead(baselines, contenders, plain, sizes.overhead, progress);
+  } finally {
+    await plain.close();
+  }
+
+  const hotPath = await runHotPath(sizes.hotPathOps, sizes.hotPathRounds, progress);
+  const memory = await runMemory(sizes.memoryRequests, progress);
+  progress.end();
+  return {
+    mode: options.mode,
+    sizes,
+    machine,
+    durationMs: nowMs() - started,
+    burst,
+    storm,
+    overhead,
+    hotPath,
+    memory,
+  };
+}

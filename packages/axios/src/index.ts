@@ -1,0 +1,3 @@
+export type { AttachTokenVaultOptions } from './attachTokenVault.js';
+export { attachTokenVault } from './attachTokenVault.js';
+export { getAxiosError } from './refreshFailure.js';

@@ -1,0 +1,81 @@
+/**
+ * Test helpers for core: a token source the test settles by hand, and a microtask flush that
+ * works under fake timers.
+ */
+import { vi } from 'vitest';
+import type { FetchToken, FetchTokenContext, TokenResponse } from '../src/index.js';
+
+const realSetImmediate = globalThis.setImmediate;
+
+/** Let every pending promise reaction run (one real macrotask turn; fake timers do not affect it). */
+export function flush(): Promise<void> {
+  return new Promise((resolve) => realSetImmediate(resolve));
+}
+
+/** One `fetchToken` call, settled by the test. */
+export interface SourceCall {
+  readonly context: FetchTokenContext;
+  resolve(value: TokenResponse | string): void;
+  reject(error: unknown): void;
+  readonly settled: boolean;
+}
+
+/** A `fetchToken` whose calls stay pending until the test settles them; honours its abort signal. */
+export function controlledSource() {
+  const calls: SourceCall[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const fetchToken = vi.fn<FetchToken>(
+    (context) =>
+      new Promise<TokenResponse | string>((resolve, reject) => {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        let settled = false;
+        const settle = () => {
+          if (settled) return false;
+          settled = true;
+          inFlight -= 1;
+          context.signal.removeEventListener('abort', onAbort);
+          return true;
+        };
+        const onAbort = () => {
+          if (settle()) reject(context.signal.reason);
+        };
+        context.signal.addEventListener('abort', onAbort);
+        calls.push({
+          context,
+          resolve: (value) => {
+            if (settle()) resolve(value);
+          },
+          reject: (error) => {
+            if (settle()) reject(error);
+          },
+          get settled() {
+            return settled;
+          },
+        });
+      }),
+  );
+  return {
+    fetchToken,
+    calls,
+    /** The most recent call. */
+    last(): SourceCall {
+      const call = calls.at(-1);
+      if (!call) throw new Error('fetchToken was not called');
+      return call;
+    },
+    get inFlight() {
+      return inFlight;
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
+  };
+}
+
+/** A source that answers at once with `token-1`, `token-2`, ... valid for `expiresIn` seconds. */
+export function countingSource(expiresIn = 3600) {
+  let n = 0;
+  return vi.fn<FetchToken>(async () => ({ accessToken: `token-${++n}`, expiresIn }));
+}

@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTokenVault, TokenRefreshError, type TokenVault } from '../src/index.js';
+
+const vaults: TokenVault[] = [];
+afterEach(async () => {
+  await Promise.all(vaults.splice(0).map((v) => v.close()));
+});
+
+function failureFor(result: unknown): Promise<unknown> {
+  let calls = 0;
+  const vault = createTokenVault({
+    name: 'api',
+    fetchToken: async () => {
+      calls += 1;
+      return result as string;
+    },
+  });
+  vaults.push(vault);
+  return vault.getToken().then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => ({ error, calls }),
+  );
+}
+
+describe('a malformed fetchToken result rejects with a TokenRefreshError saying what was wrong', () => {
+  const cases: Array<[unknown, string]> = [
+    ['', 'the access token string is empty'],
+    [null, 'expected a string or a TokenResponse object (got null)'],
+    [undefined, 'expected a string or a TokenResponse object (got undefined)'],
+    [42, 'expected a string or a TokenResponse object (got number)'],
+    [['tok'], 'expected a string or a TokenResponse object (got object)'],
+    [{}, '"accessToken" is missing or not a non-empty string'],
+    [{ access_token: 'snake-case-secret' }, '"accessToken" is missing'],
+    [{ accessToken: '' }, '"accessToken" is missing'],
+    [{ accessToken: 7 }, '"accessToken" is missing'],
+    [{ accessToken: 'secret-1', expiresIn: -1 }, '"expiresIn" must be a non-negative number (got number)'],
+    [
+      { accessToken: 'secret-2', expiresIn: 'soon' },
+      '"expiresIn" must be a non-negative number (got string)',
+    ],
+    [{ accessToken: 'secret-3', expiresIn: Number.NaN }, '"expiresIn" must be a non-negative number'],
+    [{ accessToken: 'secret-4', expiresAt: {} }, '"expiresAt" must be a non-negative number (got object)'],
+    [{ accessToken: 'secret-5', refreshIn: -3 }, '"refreshIn" must be a non-negative number'],
+    [{ accessToken: 'secret-6', tokenType: 3 }, '"tokenType" must be a non-empty string'],
+    [{ accessToken: 'secret-7', refreshToken: '' }, '"refreshToken" must be a non-empty string'],
+  ];
+
+  it.each(cases)('%j', async (result, what) => {
+    const { error, calls } = (await failureFor(result)) as { error: TokenRefreshError; calls: number };
+    expect(error).toBeInstanceOf(TokenRefreshError);
+    expect(error.message).toContain('fetchToken for vault "api" returned a malformed token: ');
+    expect(error.message).toContain(what);
+    expect(error.retryable).toBe(false);
+    expect(calls).toBe(1); // never retried
+    for (const secret of ['snake-case-secret', 'secret-1', 'secret-2', 'secret-6', 'secret-7']) {
+      expect(error.message).not.toContain(secret);
+    }
+  });
+
+  it('accepts numeric strings and null fields (as some servers send them)', async () => {
+    const vault = createTokenVault({
+      fetchToken: async () =>
+        ({ accessToken: 'ok', expiresIn: '3600', tokenType: null, refreshToken: null }) as unknown as string,
+    });
+    vaults.push(vault);
+    const token = await vault.getToken();
+    expect(token.tokenType).toBe('Bearer');
+    expect(token.refreshToken).toBeUndefined();
+    expect(token.expiresAt).toBeGreaterThan(Date.now());
+  });
+});

@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createMemoryStore, createTokenVault, type TokenStore, type TokenVault } from '../src/index.js';
+import { controlledSource, flush } from './helpers.js';
+
+const vaults: TokenVault[] = [];
+afterEach(async () => {
+  await Promise.all(vaults.splice(0).map((v) => v.close()));
+});
+
+/** The memory store seen by a sharer that is never notified (as with a store without subscribe). */
+function withoutSubscribe(store: TokenStore): TokenStore {
+  return { get: store.get, withLock: store.withLock, delete: store.delete };
+}
+
+function vaultOn(store: TokenStore) {
+  const source = controlledSource();
+  const vault = createTokenVault({ fetchToken: source.fetchToken, store, retry: false });
+  vaults.push(vault);
+  return { source, vault };
+}
+
+const put = (store: TokenStore, accessToken: string, expiresAt?: number) =>
+  store.withLock('default', (lock) => lock.set({ accessToken, tokenType: 'Bearer', expiresAt }));
+
+describe('vault on a shared store', () => {
+  it('adopts a usable stored token without calling fetchToken', async () => {
+    const store = createMemoryStore();
+    await put(store, 'from-another-process', Date.now() + 3_600_000);
+    const { source, vault } = vaultOn(store);
+    await expect(vault.getToken()).resolves.toMatchObject({ accessToken: 'from-another-process' });
+    expect(source.fetchToken).not.toHaveBeenCalled();
+  });
+
+  it('ignores an expired stored token and writes the fresh one', async () => {
+    const store = createMemoryStore();
+    await put(store, 'long-expired', Date.now() - 1);
+    const { source, vault } = vaultOn(store);
+    const pending = vault.getToken();
+    await flush();
+    expect(source.fetchToken).toHaveBeenCalledTimes(1);
+    source.last().resolve({ accessToken: 'fresh', expiresIn: 60 });
+    await expect(pending).resolves.toMatchObject({ accessToken: 'fresh' });
+    expect((await store.get('default'))?.accessToken).toBe('fresh');
+  });
+
+  it('a stale 401 adopts a newer token another process already stored, without fetching', async () => {
+    const store = createMemoryStore();
+    const { source, vault } = vaultOn(withoutSubscribe(store));
+    const first = vault.getToken();
+    await flush();
+    source.last().resolve({ accessToken: 'A', expiresIn: 3600 });
+    await first;
+    await put(store, 'B', Date.now() + 3_600_000); // another process refreshed; we were not told
+    await expect(vault.refresh({ staleToken: 'A' })).resolves.toMatchObject({ accessToken: 'B' });
+    expect(source.fetchToken).toHaveBeenCalledTimes(1);
+    // ...but a forced refresh never re-adopts the very token it was told is stale.
+    const forced = vault.refresh({ staleToken: 'B' });
+    await flush();
+    expect(source.fetchToken).toHaveBeenCalledTimes(2);
+    source.last().resolve({ accessToken: 'C', expiresIn: 3600 });
+    await expect(forced).resolves.toMatchObject({ accessToken: 'C' });
+  });
+
+  it('invalidate() during a refresh: the waiters get the token, but neither the vault nor the store keeps it', async () => {
+    const store = createMemoryStore();
+    const { source, vault } = vaultOn(store);
+    const pending = vault.getToken();
+    await flush();
+    await vault.invalidate();
+    source.last().resolve({ accessToken: 'in-flight', expiresIn: 60 });
+    await expect(pending).resolves.toMatchObject({ accessToken: 'in-flight' });
+    expect(vault.peek()).toBeUndefined();
+    expect(await store.get('default')).toBeUndefined();
+  });
+
+  it('a notification of the token it already holds keeps the same Token object', async () => {
+    const store = createMemoryStore();
+    const { source, vault } = vaultOn(store);
+    const first = vault.getToken();
+    await flush();
+    source.last().resolve({ accessToken: 'A', expiresIn: 60, raw: { scope: 'read' } });
+    const token = await first;
+    await put(store, 'A', token.expiresAt);
+    expect(vault.peek()).toBe(token);
+    expect(vault.peek()?.raw).toEqual({ scope: 'read' });
+  });
+
+  it('notifications delivered late, after close(), are ignored', async () => {
+    const store = createMemoryStore();
+    const late: Array<(token: unknown) => void> = [];
+    const lagging: TokenStore = {
+      ...withoutSubscribe(store),
+      subscribe(_key, listener) {
+        late.push(listener as (token: unknown) => void);
+        return () => {}; // unsubscribing does not stop what is already on its way
+      },
+    };
+    const { vault } = vaultOn(lagging);
+    const cleared = vi.fn();
+    vault.on('token:cleared', cleared);
+    await vault.close();
+    for (const listener of late) {
+      listener(undefined);
+      listener({ accessToken: 'late', tokenType: 'Bearer' });
+    }
+    expect(vault.peek()).toBeUndefined();
+    expect(cleared).not.toHaveBeenCalled();
+  });
+});

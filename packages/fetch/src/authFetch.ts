@@ -1,0 +1,115 @@
+/**
+ * A `fetch` wrapper: bearer token for allowed origins, one coalesced refresh and one retry on 401.
+ */
+import {
+  type AdapterOptions,
+  isAllowedOrigin,
+  isRefreshWorthy,
+  isReplayableBody,
+  resolveAdapterOptions,
+  type Token,
+  type TokenVault,
+} from '@tokvault/core';
+
+/**
+ * Options of {@link createAuthFetch}: the shared adapter options plus `fetch`.
+ *
+ * @example
+ * ```ts
+ * const options: AuthFetchOptions = { origins: 'https://api.example.com', statusCodes: [401] };
+ * ```
+ */
+export interface AuthFetchOptions extends AdapterOptions<Response> {
+  /**
+   * The `fetch` implementation to wrap. Unset, `globalThis.fetch` is looked up at each call
+   * (so MSW and other interceptors installed later still apply).
+   * @default globalThis.fetch
+   */
+  fetch?: ((input: RequestInfo | URL, init?: RequestInit) => Promise<Response>) | undefined;
+}
+
+/**
+ * `RequestInit` plus the per-request opt-out.
+ *
+ * @example
+ * ```ts
+ * await authFetch('https://api.example.com/health', { tokenVault: false }); // no token, no refresh
+ * ```
+ */
+export interface AuthFetchInit extends RequestInit {
+  /**
+   * `false`: send this request untouched (no header, no refresh, no retry).
+   * @default true
+   */
+  tokenVault?: boolean | undefined;
+}
+
+/**
+ * A function with `fetch`'s signature that authorises requests with the vault's token.
+ *
+ * @example
+ * ```ts
+ * const response = await authFetch('https://api.example.com/me');
+ * ```
+ */
+export type AuthFetch = (input: RequestInfo | URL, init?: AuthFetchInit) => Promise<Response>;
+
+function cancel(response: Response): void {
+  response.body?.cancel().catch(() => {});
+}
+
+/**
+ * Wrap `fetch` so that requests to allowed origins carry the vault's token. A refresh-worthy
+ * response (401 by default) triggers one coalesced `vault.refresh({ staleToken })` and ONE
+ * retry with the new token; a second 401 is returned as is. A failed refresh rejects with the
+ * vault's `TokenRefreshError`; an abort rejects with the signal's reason.
+ *
+ * Bodies given in `init` (string, `Blob`, `ArrayBuffer`, typed array, `FormData`,
+ * `URLSearchParams`) are sent again on the retry; a `ReadableStream` body, or a body inside a
+ * `Request` input, cannot be replayed: that request's 401 is returned without a retry.
+ *
+ * @throws TypeError when `origins` is missing (there is no base URL to infer it from) or invalid.
+ * @example
+ * ```ts
+ * import { createAuthFetch } from '@tokvault/fetch';
+ *
+ * const authFetch = createAuthFetch(vault, { origins: 'https://api.example.com' });
+ * const me = await (await authFetch('https://api.example.com/me')).json();
+ * ```
+ */
+export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {}): AuthFetch {
+  const o = resolveAdapterOptions('createAuthFetch', options, { requireOrigins: true });
+  const custom = options.fetch;
+  if (custom !== undefined && typeof custom !== 'function') {
+    throw new TypeError('createAuthFetch: option "fetch" must be a fetch-compatible function');
+  }
+  const send = custom ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+
+  return async function authFetch(input, init) {
+    const { tokenVault, ...rest } = init ?? {};
+    const request = input instanceof Request ? input : undefined;
+    const url = request ? request.url : String(input);
+    const location = (globalThis as { location?: { href?: string } }).location?.href;
+    if (tokenVault === false || !isAllowedOrigin(url, o.origins, location)) {
+      return init === undefined ? send(input) : send(input, rest);
+    }
+    const signal = rest.signal ?? request?.signal ?? undefined;
+    const replayable = rest.body != null ? isReplayableBody(rest.body) : !request?.body;
+    const headers = new Headers(rest.headers ?? request?.headers);
+    const attempt = (token: Token) => {
+      headers.set(o.header, o.formatHeader(token));
+      return send(input, { ...rest, headers });
+    };
+
+    const token = await vault.getToken({ signal });
+    const response = await attempt(token);
+    if (
+      !replayable ||
+      !isRefreshWorthy(o, response, response.status, response.headers.get('www-authenticate'))
+    ) {
+      return response;
+    }
+    cancel(response);
+    return attempt(await vault.refresh({ staleToken: token, signal }));
+  };
+}

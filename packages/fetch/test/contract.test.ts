@@ -1,0 +1,25 @@
+import { createAuthFetch } from '@tokvault/fetch';
+import {
+  type ContractRequest,
+  classifyVaultError,
+  describeAdapterContract,
+  readContractResponse,
+  toFetchBody,
+} from '@tokvault/testkit';
+
+describeAdapterContract('fetch', ({ vault, baseUrl, origin }) => {
+  const authFetch = createAuthFetch(vault, { origins: origin });
+  return {
+    httpErrors: 'resolve',
+    async send({ method, url, body, signal, optOut }: ContractRequest) {
+      const response = await authFetch(new URL(url, baseUrl), {
+        method,
+        signal,
+        ...toFetchBody(body),
+        ...(optOut ? { tokenVault: false } : {}),
+      });
+      return readContractResponse(response);
+    },
+    classify: (error, request) => classifyVaultError(error, request) ?? { kind: 'other', error },
+  };
+});

@@ -1,0 +1,124 @@
+/**
+ * `createAuthFetch` keeps `fetch`'s signature: string, URL and Request inputs, init merging,
+ * the `fetch` option, the opt-out, and the creation-time TypeError without `origins`.
+ */
+import { createAuthFetch } from '@tokvault/fetch';
+import {
+  API_BASE_URL,
+  API_ORIGIN,
+  type EchoBody,
+  OTHER_ORIGIN,
+  useAdapterEnvironment,
+} from '@tokvault/testkit';
+import { describe, expect, it } from 'vitest';
+
+const env = useAdapterEnvironment();
+const url = (id: string) => `${API_BASE_URL}echo?id=${id}`;
+
+async function expiredSession() {
+  const vault = env.createVault();
+  await vault.getToken();
+  env.auth.expireAll();
+  return vault;
+}
+
+describe('inputs', () => {
+  it.each([
+    ['a string', (id: string) => url(id)],
+    ['a URL', (id: string) => new URL(url(id))],
+    ['a Request', (id: string) => new Request(url(id), { headers: { 'X-Trace': 't1' } })],
+  ])('%s is authorised, refreshed after a 401 and retried once', async (_, input) => {
+    const authFetch = createAuthFetch(await expiredSession(), { origins: API_ORIGIN });
+    const response = await authFetch(input('in'));
+    expect(response.status).toBe(200);
+    expect(env.hits.map((hit) => hit.authorization?.startsWith('Bearer '))).toEqual([true, true]);
+    expect(env.auth.stats.tokenRequests).toBe(2);
+  });
+
+  it("keeps a Request's headers, and init headers win over them", async () => {
+    const authFetch = createAuthFetch(env.createVault(), { origins: API_ORIGIN });
+    const request = new Request(url('h'), { headers: { 'X-Trace': 'from-request', 'X-Other': 'kept' } });
+    const body = (await (await authFetch(request)).json()) as EchoBody;
+    expect(body.headers).toMatchObject({ 'x-trace': 'from-request', 'x-other': 'kept' });
+    const overridden = (await (
+      await authFetch(request, { headers: { 'X-Trace': 'from-init' } })
+    ).json()) as EchoBody;
+    expect(overridden.headers['x-trace']).toBe('from-init');
+  });
+
+  it('a body inside a Request input cannot be replayed: its 401 is returned without a retry', async () => {
+    const authFetch = createAuthFetch(await expiredSession(), { origins: API_ORIGIN });
+    const response = await authFetch(new Request(url('rb'), { method: 'POST', body: 'in the request' }));
+    expect(response.status).toBe(401);
+    expect(env.hitsOf('rb')).toBe(1);
+  });
+
+  it('a body in init next to a Request input is replayed', async () => {
+    const authFetch = createAuthFetch(await expiredSession(), { origins: API_ORIGIN });
+    const response = await authFetch(new Request(url('ib'), { method: 'POST' }), {
+      method: 'POST',
+      body: 'in init',
+    });
+    expect(await response.json()).toMatchObject({ body: 'in init' });
+    expect(env.hitsOf('ib')).toBe(2);
+  });
+});
+
+describe('options', () => {
+  it('throws a TypeError explaining `origins` when none is given', () => {
+    const vault = env.createVault();
+    expect(() => createAuthFetch(vault)).toThrow(TypeError);
+    expect(() => createAuthFetch(vault)).toThrow(/option "origins" is required.*'\*'/);
+  });
+
+  it('`fetch` is the implementation used for every send; `tokenVault` never reaches it', async () => {
+    const inits: (RequestInit | undefined)[] = [];
+    const authFetch = createAuthFetch(await expiredSession(), {
+      origins: API_ORIGIN,
+      fetch: (input, init) => {
+        inits.push(init);
+        return globalThis.fetch(input, init);
+      },
+    });
+    expect((await authFetch(url('f'))).status).toBe(200);
+    expect((await authFetch(url('g'), { tokenVault: false })).status).toBe(401);
+    expect(inits).toHaveLength(3);
+    for (const init of inits) expect(init).not.toHaveProperty('tokenVault');
+  });
+
+  it("origins '*' sends the token everywhere", async () => {
+    const authFetch = createAuthFetch(env.createVault(), { origins: '*' });
+    expect(await (await authFetch(`${OTHER_ORIGIN}/echo`)).json()).toMatchObject({ authorization: true });
+  });
+
+  it('`header`, `formatHeader`, `statusCodes` and `shouldRefresh` are honoured', async () => {
+    const vault = await expiredSession();
+    const custom = createAuthFetch(vault, {
+      origins: [OTHER_ORIGIN],
+      header: 'X-Key',
+      formatHeader: (t) => `k=${t.tokenType}`,
+    });
+    expect(await (await custom(`${OTHER_ORIGIN}/echo`)).json()).toMatchObject({
+      headers: { 'x-key': 'k=Bearer' },
+    });
+    const never = createAuthFetch(vault, { origins: API_ORIGIN, shouldRefresh: () => false });
+    expect((await never(url('n'))).status).toBe(401);
+    const only419 = createAuthFetch(vault, { origins: API_ORIGIN, statusCodes: [419] });
+    expect((await only419(url('s'))).status).toBe(401);
+    expect(env.hitsOf('n') + env.hitsOf('s')).toBe(2);
+    expect(env.auth.stats.tokenRequests).toBe(1);
+  });
+
+  it.each([
+    [{ origins: 'ftp:nope' }, 'origins'],
+    [{ origins: 42 }, 'origins'],
+    [{ statusCodes: '401' }, 'statusCodes'],
+    [{ header: '' }, 'header'],
+    [{ fetch: {} }, 'fetch'],
+  ])('invalid %o -> TypeError naming "%s"', (options, name) => {
+    const vault = env.createVault();
+    expect(() => createAuthFetch(vault, { origins: '*', ...(options as object) })).toThrow(
+      new RegExp(`createAuthFetch: option "${name}"`),
+    );
+  });
+});

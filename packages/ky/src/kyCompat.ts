@@ -1,0 +1,49 @@
+/**
+ * ky 1 calls hooks with positional arguments (`beforeRequest(request, options, state)`,
+ * `afterResponse(request, options, response, state)`); ky 2 with one state object. These
+ * helpers read both, so one build of the hooks serves ky 1.14+ and ky 2.
+ */
+
+/** The fields of ky 1 and ky 2 normalised options the hooks read. */
+export interface KyOptionsLike {
+  prefix?: unknown;
+  prefixUrl?: unknown;
+  baseUrl?: unknown;
+  body?: unknown;
+  context?: Record<string, unknown>;
+  signal?: AbortSignal | null;
+  fetch?: (request: Request) => Promise<Response>;
+}
+
+/** A hook call of either major, read into one shape. */
+export interface HookArgs {
+  request: Request;
+  options: KyOptionsLike;
+  response?: Response | undefined;
+  error?: unknown;
+}
+
+const isRequest = (value: unknown): value is Request =>
+  value instanceof Request || Object.prototype.toString.call(value) === '[object Request]';
+
+/** ky 1: `(request, options, response?, state)`; ky 2 (and ky 1 `beforeRetry`): `({ request, options, … })`. */
+export function readHookArgs(first: unknown, rest: unknown[]): HookArgs {
+  if (isRequest(first)) {
+    const response = rest[1] instanceof Response ? rest[1] : undefined;
+    return { request: first, options: (rest[0] ?? {}) as KyOptionsLike, response };
+  }
+  return first as HookArgs;
+}
+
+/** The request's base URL: ky 2 `baseUrl` or `prefix`, ky 1 `prefixUrl`, resolved against the page. */
+export function baseOf(options: KyOptionsLike): string | undefined {
+  const raw = [options.baseUrl, options.prefix, options.prefixUrl].find(
+    (value) => (typeof value === 'string' && value !== '') || value instanceof URL,
+  );
+  if (raw === undefined) return undefined;
+  try {
+    return new URL(String(raw), (globalThis as { location?: { href?: string } }).location?.href).href;
+  } catch {
+    return undefined;
+  }
+}

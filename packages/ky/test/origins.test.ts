@@ -1,0 +1,127 @@
+/**
+ * Where the token goes: the base of each request (ky 2 `prefix`/`baseUrl`, ky 1 `prefixUrl`),
+ * `origins`, nothing without either; plus the per-request opt-out and the header options.
+ */
+import { type TokenVaultContext, tokenVaultHooks } from '@tokvault/ky';
+import {
+  API_BASE_URL,
+  API_ORIGIN,
+  type EchoBody,
+  OTHER_ORIGIN,
+  useAdapterEnvironment,
+} from '@tokvault/testkit';
+import ky from 'ky';
+import ky1 from 'ky1';
+import { describe, expect, it } from 'vitest';
+
+const env = useAdapterEnvironment();
+const echo = (base: string) => `${base}echo?id=o`;
+
+describe('default origin: the base of each request', () => {
+  it('ky 2 `prefix` gives its origin the token', async () => {
+    const api = ky.create({ prefix: API_BASE_URL, hooks: tokenVaultHooks(env.createVault()) });
+    expect(await api.get('echo').json()).toMatchObject({ authorization: true });
+  });
+
+  it('ky 2 `baseUrl`: a relative path gets the token, an absolute URL to another origin does not', async () => {
+    const api = ky.create({ baseUrl: API_BASE_URL, hooks: tokenVaultHooks(env.createVault()) });
+    expect(await api.get('echo').json()).toMatchObject({ authorization: true });
+    expect(await api.get(`${OTHER_ORIGIN}/echo`).json()).toMatchObject({ authorization: false });
+  });
+
+  it('ky 1 `prefixUrl` gives its origin the token', async () => {
+    const api = ky1.create({ prefixUrl: API_BASE_URL, hooks: tokenVaultHooks(env.createVault()) });
+    expect(await api.get('echo').json()).toMatchObject({ authorization: true });
+  });
+
+  it.each([
+    ['ky 2', ky],
+    ['ky 1', ky1],
+  ] as const)('%s: no base and no `origins` -> sent without a token, never refreshed', async (_, client) => {
+    const api = client.create({ hooks: tokenVaultHooks(env.createVault()) });
+    const response = await api.get(echo(API_BASE_URL), { throwHttpErrors: false });
+    expect(response.status).toBe(401);
+    expect(env.hits).toEqual([{ id: 'o', authorization: null }]);
+    expect(env.auth.stats.tokenRequests).toBe(0);
+  });
+});
+
+describe('`origins`', () => {
+  it('authorises listed origins without a base, and only them', async () => {
+    const api = ky.create({ hooks: tokenVaultHooks(env.createVault(), { origins: [API_ORIGIN] }) });
+    expect(await api.get(echo(API_BASE_URL)).json()).toMatchObject({ authorization: true });
+    expect(await api.get(`${OTHER_ORIGIN}/echo`).json()).toMatchObject({ authorization: false });
+  });
+
+  it("'*' authorises every origin", async () => {
+    const api = ky.create({ hooks: tokenVaultHooks(env.createVault(), { origins: '*' }) });
+    expect(await api.get(`${OTHER_ORIGIN}/echo`).json()).toMatchObject({ authorization: true });
+  });
+
+  it('wins over the base: a base outside `origins` gets no token', async () => {
+    const api = ky.create({
+      prefix: API_BASE_URL,
+      hooks: tokenVaultHooks(env.createVault(), { origins: OTHER_ORIGIN }),
+    });
+    expect((await api.get('echo', { throwHttpErrors: false })).status).toBe(401);
+    expect(env.auth.stats.tokenRequests).toBe(0);
+  });
+});
+
+describe('options', () => {
+  it('`header` and `formatHeader` shape what is sent', async () => {
+    const vault = env.createVault();
+    const api = ky.create({
+      hooks: tokenVaultHooks(vault, {
+        origins: OTHER_ORIGIN,
+        header: 'X-Api-Token',
+        formatHeader: (t) => t.accessToken,
+      }),
+    });
+    const body = (await api.get(`${OTHER_ORIGIN}/echo`).json()) as EchoBody;
+    expect(body.headers['x-api-token']).toBe(vault.peek()?.accessToken);
+    expect(body.authorization).toBe(false);
+  });
+
+  it('`shouldRefresh` replaces the status check', async () => {
+    const vault = env.createVault();
+    const api = ky.create({
+      prefix: API_BASE_URL,
+      hooks: tokenVaultHooks(vault, { shouldRefresh: () => false }),
+    });
+    await vault.getToken();
+    env.auth.expireAll();
+    expect((await api.get('echo?id=s', { throwHttpErrors: false })).status).toBe(401);
+    expect(env.hitsOf('s')).toBe(1);
+  });
+
+  it('`statusCodes` lists the refresh-worthy statuses', async () => {
+    const vault = env.createVault();
+    const api = ky.create({ prefix: API_BASE_URL, hooks: tokenVaultHooks(vault, { statusCodes: [419] }) });
+    await vault.getToken();
+    env.auth.expireAll();
+    expect((await api.get('echo?id=c', { throwHttpErrors: false })).status).toBe(401);
+    expect(env.hitsOf('c')).toBe(1);
+  });
+
+  it('per-request opt-out through `context`', async () => {
+    const api = ky.create({ prefix: API_BASE_URL, hooks: tokenVaultHooks(env.createVault()) });
+    const context: TokenVaultContext = { tokenVault: false };
+    expect((await api.get('echo?id=x', { context, throwHttpErrors: false })).status).toBe(401);
+    expect(env.hits).toEqual([{ id: 'x', authorization: null }]);
+  });
+
+  it.each([
+    [{ origins: 'not a url' }, 'origins'],
+    [{ origins: [] }, 'origins'],
+    [{ statusCodes: [1000] }, 'statusCodes'],
+    [{ header: 'bad header' }, 'header'],
+    [{ formatHeader: 'Bearer' }, 'formatHeader'],
+    [{ shouldRefresh: true }, 'shouldRefresh'],
+    [{ fetch: 'fetch' }, 'fetch'],
+  ])('invalid %o -> TypeError naming "%s"', (options, name) => {
+    const vault = env.createVault();
+    expect(() => tokenVaultHooks(vault, options as never)).toThrow(new RegExp(`option "${name}"`));
+    expect(() => tokenVaultHooks(vault, options as never)).toThrow(TypeError);
+  });
+});

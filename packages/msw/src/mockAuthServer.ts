@@ -1,0 +1,159 @@
+/**
+ * `createMockAuthServer`: a mock OAuth 2.0 authorization server for tests, as MSW handlers and
+ * (via `listen()`) over real HTTP, with controls to expire, revoke and fail.
+ */
+import { type HttpHandler, http } from 'msw';
+import { checkFailNext, type FailNextOptions, FailureQueue } from './failures.js';
+import { type ListenOptions, listenHttp, type MockAuthHttpServer } from './listen.js';
+import { type MockAuthServerOptions, resolveOptions } from './options.js';
+import { createProtect, type Protect } from './protect.js';
+import { type Grant, type MockTokenInfo, Registry } from './registry.js';
+import { createStats, type MockAuthStats, resetStats } from './stats.js';
+import { createTokenEndpoint } from './tokenEndpoint.js';
+
+/**
+ * Options of `issueAccessToken` / `issueRefreshToken`.
+ *
+ * @example
+ * ```ts
+ * const token = auth.issueAccessToken('app', { scopes: ['read'] });
+ * ```
+ */
+export interface IssueTokenOptions {
+  /**
+   * Granted scopes.
+   * @default the client's `scopes`, or none
+   */
+  scopes?: readonly string[] | undefined;
+  /** Audience recorded with the grant. @default undefined */
+  audience?: string | undefined;
+}
+
+/**
+ * A mock authorization server. All state lives in this object, so two servers (e.g. in two
+ * concurrent `server.boundary()` tests) never share tokens.
+ *
+ * @example
+ * ```ts
+ * const auth = createMockAuthServer({ tokenUrl, clients: [{ clientId: 'app', clientSecret: 's' }] });
+ * const server = setupServer(...auth.handlers, http.get('https://api.example.com/me', auth.protect(() => HttpResponse.json({ ok: true }))));
+ * ```
+ */
+export interface MockAuthServer {
+  /** The token endpoint, as resolved from the `tokenUrl` option. */
+  readonly tokenUrl: string;
+  /** MSW handlers (the token endpoint) for `setupServer`, `setupWorker` or `server.use`. */
+  readonly handlers: readonly HttpHandler[];
+  /**
+   * Wrap an MSW resolver of your API: requests without a valid access token of this server get
+   * 401 `WWW-Authenticate: Bearer error="invalid_token"`; a token lacking `scopes` gets 403
+   * `insufficient_scope`. The resolver receives `info.auth` (client id, scopes, audience).
+   */
+  readonly protect: Protect;
+  /** Live counters; zeroed by `reset()`. */
+  readonly stats: MockAuthStats;
+  /** Every access token issued so far expires now (refresh tokens stay valid). */
+  expireAll(): void;
+  /** Revoke every access and refresh token issued so far (the session ended server-side). */
+  revokeAll(): void;
+  /** Revoke one token (a refresh token takes its whole family along). Returns whether it was known. */
+  revoke(token: string): boolean;
+  /**
+   * Make the next `count` token requests fail (FIFO after earlier `failNext` calls).
+   * @default options: 503 with `{ error: 'temporarily_unavailable' }`
+   */
+  failNext(count: number, options?: FailNextOptions): void;
+  /** Latency added to every token response from now on (uses `setTimeout`). */
+  setLatency(ms: number): void;
+  /** Forget all tokens, queued failures and counters; latency returns to `latencyMs`. */
+  reset(): void;
+  /** What the server knows about a token (status, client, scopes, expiry), or `undefined`. */
+  introspect(token: string): MockTokenInfo | undefined;
+  /** Mint an access token directly (as if issued earlier). Not counted in `stats`. */
+  issueAccessToken(clientId: string, options?: IssueTokenOptions): string;
+  /** Mint a refresh token directly (as after an authorization-code login). Not counted in `stats`. */
+  issueRefreshToken(clientId: string, options?: IssueTokenOptions): string;
+  /**
+   * Serve the same server over real HTTP (Node.js only), token endpoint at `tokenUrl`'s path.
+   * Shares state, controls and `stats` with the MSW handlers.
+   */
+  listen(options?: ListenOptions): Promise<MockAuthHttpServer>;
+}
+
+/**
+ * Create a mock OAuth 2.0 authorization server.
+ *
+ * @example
+ * ```ts
+ * import { createMockAuthServer } from '@tokvault/msw';
+ * import { setupServer } from 'msw/node';
+ *
+ * const auth = createMockAuthServer({
+ *   tokenUrl: 'https://auth.example.com/oauth/token',
+ *   clients: [{ clientId: 'app', clientSecret: 's3cret' }],
+ *   accessTokenTtlMs: 60_000,
+ * });
+ * const server = setupServer(...auth.handlers);
+ * ```
+ */
+export function createMockAuthServer(options: MockAuthServerOptions): MockAuthServer {
+  const o = resolveOptions(options);
+  const registry = new Registry();
+  const stats = createStats();
+  const failures = new FailureQueue();
+  let latencyMs = o.latencyMs;
+  const handleToken = createTokenEndpoint({
+    options: o,
+    registry,
+    stats,
+    failures,
+    latencyMs: () => latencyMs,
+  });
+
+  function grantFor(method: string, clientId: string, issue: IssueTokenOptions = {}): Grant {
+    const client = o.clients.get(clientId);
+    if (!client) throw new TypeError(`${method}: "clientId" is not a registered client`);
+    const scopes = issue.scopes ?? client.scopes ?? [];
+    if (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string')) {
+      throw new TypeError(`${method}: option "scopes" must be an array of strings`);
+    }
+    return { clientId, scopes, audience: issue.audience };
+  }
+
+  return Object.freeze({
+    tokenUrl: o.tokenUrl,
+    handlers: Object.freeze([http.post(o.tokenUrl, ({ request }) => handleToken(request))]),
+    protect: createProtect(o, registry, stats),
+    stats,
+    expireAll: () => registry.expireAll(o.now()),
+    revokeAll: () => registry.revokeAll(),
+    revoke: (token: string) => registry.revoke(token),
+    failNext(count: number, failOptions: FailNextOptions = {}) {
+      checkFailNext(count, failOptions);
+      failures.add(count, failOptions);
+    },
+    setLatency(ms: number) {
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+        throw new TypeError('setLatency: "ms" must be a finite number of milliseconds >= 0');
+      }
+      latencyMs = ms;
+    },
+    reset() {
+      registry.clear();
+      failures.clear();
+      resetStats(stats);
+      latencyMs = o.latencyMs;
+    },
+    introspect: (token: string) => registry.info(token, o.now()),
+    issueAccessToken(clientId: string, issue?: IssueTokenOptions) {
+      const grant = grantFor('issueAccessToken', clientId, issue);
+      return registry.issueAccess(grant, o.now(), o.accessTokenTtlMs, undefined, o.singleActiveToken);
+    },
+    issueRefreshToken(clientId: string, issue?: IssueTokenOptions) {
+      const grant = grantFor('issueRefreshToken', clientId, issue);
+      return registry.issueRefresh(grant, o.now(), o.refreshTokenTtlMs, registry.newFamily());
+    },
+    listen: (listenOptions?: ListenOptions) =>
+      listenHttp({ tokenPath: o.tokenPath, handleToken }, listenOptions),
+  });
+}

@@ -1,0 +1,246 @@
+/**
+ * Options of the mock authorization server, their defaults and their validation.
+ */
+
+/**
+ * A grant type the mock token endpoint supports.
+ *
+ * @example
+ * ```ts
+ * const grants: MockGrantType[] = ['refresh_token']; // a client that may only refresh
+ * ```
+ */
+export type MockGrantType = 'client_credentials' | 'refresh_token';
+
+/**
+ * How a client may authenticate at the token endpoint (RFC 6749 §2.3.1).
+ *
+ * @example
+ * ```ts
+ * createMockAuthServer({ tokenUrl, clients, clientAuthMethods: ['client_secret_post'] satisfies MockClientAuthMethod[] });
+ * ```
+ */
+export type MockClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
+
+/**
+ * A registered OAuth 2.0 client of the mock server.
+ *
+ * @example
+ * ```ts
+ * const client: MockClient = { clientId: 'app', clientSecret: 's3cret', scopes: ['read', 'write'] };
+ * ```
+ */
+export interface MockClient {
+  /** The `client_id`. Must be unique among `clients`. */
+  clientId: string;
+  /**
+   * The `client_secret`. Leave it out for a public client, which authenticates with `client_id`
+   * in the body only and may use the `refresh_token` grant but not `client_credentials`.
+   * @default undefined (public client)
+   */
+  clientSecret?: string | undefined;
+  /**
+   * The scopes this client may obtain. A request without `scope` gets all of them; a request for
+   * a scope outside this list fails with `invalid_scope`. Unset: any requested scope is granted.
+   * @default undefined (any scope)
+   */
+  scopes?: readonly string[] | undefined;
+  /**
+   * Grants this client may use; any other fails with `unauthorized_client`.
+   * @default ['client_credentials', 'refresh_token']
+   */
+  grants?: readonly MockGrantType[] | undefined;
+}
+
+/**
+ * Options of {@link createMockAuthServer}.
+ *
+ * @example
+ * ```ts
+ * const auth = createMockAuthServer({
+ *   tokenUrl: 'https://auth.example.com/oauth/token',
+ *   clients: [{ clientId: 'app', clientSecret: 's3cret' }],
+ *   accessTokenTtlMs: 60_000,
+ *   singleActiveToken: true,
+ * });
+ * ```
+ */
+export interface MockAuthServerOptions {
+  /**
+   * The token endpoint. An absolute URL is matched exactly by the MSW handlers; a path
+   * (`/oauth/token`) is resolved by MSW against the page's location (browser). Over real HTTP
+   * (`listen()`) only its path counts.
+   */
+  tokenUrl: string | URL;
+  /** The registered clients (at least one). */
+  clients: readonly MockClient[];
+  /**
+   * Lifetime of issued access tokens. `expires_in` is sent in whole seconds (rounded down).
+   * @default 3_600_000 (1 hour)
+   */
+  accessTokenTtlMs?: number | undefined;
+  /**
+   * Lifetime of issued refresh tokens. Unset: they never expire (until revoked or rotated).
+   * @default undefined
+   */
+  refreshTokenTtlMs?: number | undefined;
+  /**
+   * Issue a `refresh_token` with `client_credentials` responses too (RFC 6749 §4.4.3 says SHOULD
+   * NOT, but some servers do). The `refresh_token` grant always answers with one when rotating.
+   * @default false
+   */
+  issueRefreshTokens?: boolean | undefined;
+  /**
+   * Rotate refresh tokens: every `refresh_token` grant returns a new refresh token and retires
+   * the one redeemed. Redeeming a retired one (after `reuseGraceMs`) is reuse: the whole token
+   * family (its refresh and access tokens) is revoked, as Auth0, Okta and Keycloak do.
+   * @default true
+   */
+  rotateRefreshTokens?: boolean | undefined;
+  /**
+   * How long a rotated refresh token may still be redeemed without counting as reuse.
+   * @default 0
+   */
+  reuseGraceMs?: number | undefined;
+  /**
+   * Single-session mode: issuing an access token invalidates every earlier access token of the
+   * same client. Exposes clients that refresh twice.
+   * @default false
+   */
+  singleActiveToken?: boolean | undefined;
+  /**
+   * `token_type` of issued tokens (use `'bearer'` to test case-insensitive clients).
+   * @default 'Bearer'
+   */
+  tokenType?: string | undefined;
+  /**
+   * Accepted client authentication methods.
+   * @default ['client_secret_basic', 'client_secret_post']
+   */
+  clientAuthMethods?: readonly MockClientAuthMethod[] | undefined;
+  /**
+   * Latency added to every token response (see `setLatency`). Uses `setTimeout`: advance fake
+   * timers to let it pass.
+   * @default 0
+   */
+  latencyMs?: number | undefined;
+  /**
+   * The clock. Expiry is checked against it at request time, so `vi.useFakeTimers()` applies.
+   * @default () => Date.now()
+   */
+  now?: (() => number) | undefined;
+}
+
+/** Options with defaults applied. */
+export interface ResolvedOptions {
+  tokenUrl: string;
+  tokenPath: string;
+  clients: ReadonlyMap<string, Required<Pick<MockClient, 'clientId'>> & MockClient>;
+  accessTokenTtlMs: number;
+  refreshTokenTtlMs: number | undefined;
+  issueRefreshTokens: boolean;
+  rotateRefreshTokens: boolean;
+  reuseGraceMs: number;
+  singleActiveToken: boolean;
+  tokenType: string;
+  clientAuthMethods: ReadonlySet<MockClientAuthMethod>;
+  latencyMs: number;
+  now: () => number;
+}
+
+const GRANTS: readonly MockGrantType[] = ['client_credentials', 'refresh_token'];
+const AUTH_METHODS: readonly MockClientAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
+
+function invalid(name: string, expected: string): never {
+  throw new TypeError(`createMockAuthServer: option "${name}" must be ${expected}`);
+}
+
+/** Check a duration-like option: `undefined` or a finite number >= 0. */
+export function checkMs(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    invalid(name, 'a finite number of milliseconds >= 0');
+  }
+  return value;
+}
+
+function checkBoolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') invalid(name, 'a boolean');
+  return value;
+}
+
+function checkList<T extends string>(
+  name: string,
+  value: unknown,
+  allowed: readonly T[],
+): readonly T[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.some((item) => !allowed.includes(item as T))) {
+    invalid(name, `an array of ${allowed.map((a) => `'${a}'`).join(', ')}`);
+  }
+  return value as T[];
+}
+
+function resolveTokenUrl(value: unknown): { tokenUrl: string; tokenPath: string } {
+  if (value instanceof URL) return { tokenUrl: value.href, tokenPath: value.pathname };
+  if (typeof value === 'string' && value.startsWith('/'))
+    return { tokenUrl: value, tokenPath: value.split('?')[0]! };
+  if (typeof value === 'string' && URL.canParse(value)) {
+    const url = new URL(value);
+    return { tokenUrl: url.href, tokenPath: url.pathname };
+  }
+  return invalid('tokenUrl', 'an absolute URL or a path starting with "/"');
+}
+
+function resolveClients(value: unknown): ResolvedOptions['clients'] {
+  if (!Array.isArray(value) || value.length === 0) invalid('clients', 'a non-empty array of clients');
+  const clients = new Map<string, MockClient>();
+  value.forEach((client: unknown, index) => {
+    const at = `clients[${index}]`;
+    if (typeof client !== 'object' || client === null) invalid(at, 'an object');
+    const c = client as MockClient;
+    if (typeof c.clientId !== 'string' || c.clientId === '') invalid(`${at}.clientId`, 'a non-empty string');
+    if (clients.has(c.clientId)) invalid(`${at}.clientId`, 'unique among clients');
+    if (c.clientSecret !== undefined && (typeof c.clientSecret !== 'string' || c.clientSecret === '')) {
+      invalid(`${at}.clientSecret`, 'a non-empty string or undefined');
+    }
+    if (c.scopes !== undefined && (!Array.isArray(c.scopes) || c.scopes.some((s) => typeof s !== 'string'))) {
+      invalid(`${at}.scopes`, 'an array of strings');
+    }
+    checkList(`${at}.grants`, c.grants, GRANTS);
+    clients.set(c.clientId, { ...c });
+  });
+  return clients as ResolvedOptions['clients'];
+}
+
+/** Validate options (throwing `TypeError` naming the option) and apply defaults. */
+export function resolveOptions(options: MockAuthServerOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('createMockAuthServer: options must be an object with "tokenUrl" and "clients"');
+  }
+  if (options.now !== undefined && typeof options.now !== 'function') invalid('now', 'a function');
+  if (
+    options.tokenType !== undefined &&
+    (typeof options.tokenType !== 'string' || options.tokenType === '')
+  ) {
+    invalid('tokenType', 'a non-empty string');
+  }
+  const methods = checkList('clientAuthMethods', options.clientAuthMethods, AUTH_METHODS) ?? AUTH_METHODS;
+  if (methods.length === 0) invalid('clientAuthMethods', 'a non-empty array');
+  const now = options.now ?? (() => Date.now());
+  return {
+    ...resolveTokenUrl(options.tokenUrl),
+    clients: resolveClients(options.clients),
+    accessTokenTtlMs: checkMs('accessTokenTtlMs', options.accessTokenTtlMs) ?? 3_600_000,
+    refreshTokenTtlMs: checkMs('refreshTokenTtlMs', options.refreshTokenTtlMs),
+    issueRefreshTokens: checkBoolean('issueRefreshTokens', options.issueRefreshTokens, false),
+    rotateRefreshTokens: checkBoolean('rotateRefreshTokens', options.rotateRefreshTokens, true),
+    reuseGraceMs: checkMs('reuseGraceMs', options.reuseGraceMs) ?? 0,
+    singleActiveToken: checkBoolean('singleActiveToken', options.singleActiveToken, false),
+    tokenType: options.tokenType ?? 'Bearer',
+    clientAuthMethods: new Set(methods),
+    latencyMs: checkMs('latencyMs', options.latencyMs) ?? 0,
+    now,
+  };
+}

@@ -1,0 +1,230 @@
+/**
+ * One small surface over the two client libraries: send a raw command with a deadline and
+ * without the offline queue, and open a pub/sub connection.
+ */
+
+type Listener = (...args: never[]) => void;
+
+/**
+ * The part of a node-redis client (`createClient()` from `redis` v5/v6) the store uses.
+ * The store never connects or closes it: create it, `await client.connect()`, pass it in.
+ */
+export interface NodeRedisClientLike {
+  /** Connected and ready for commands. */
+  readonly isReady: boolean;
+  sendCommand(args: string[], options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+  duplicate(): unknown;
+  on(event: 'ready', listener: () => void): unknown;
+  removeListener(event: 'ready', listener: () => void): unknown;
+}
+
+/**
+ * The part of an ioredis client (`new Redis()` / `new Cluster()` from `ioredis` v5/v6) the store
+ * uses. The store never connects or closes it.
+ */
+export interface IoRedisClientLike {
+  /** `'ready'` when connected. */
+  readonly status: string;
+  call(command: string, ...args: string[]): Promise<unknown>;
+  duplicate(): unknown;
+  on(event: 'ready', listener: () => void): unknown;
+  removeListener(event: 'ready', listener: () => void): unknown;
+}
+
+/**
+ * A node-redis or ioredis client the user created and owns.
+ *
+ * @example
+ * ```ts
+ * const client: RedisClientLike = await createClient({ url: 'redis://127.0.0.1:6379' }).connect();
+ * ```
+ */
+export type RedisClientLike = NodeRedisClientLike | IoRedisClientLike;
+
+/** A Redis command failed, timed out, or could not be sent (connection not ready). */
+export class UnavailableError extends Error {
+  override name = 'UnavailableError';
+}
+
+/** The pub/sub side: one extra connection, closed by `close()`. */
+export interface Subscriber {
+  subscribe(channel: string): Promise<void>;
+  unsubscribe(channel: string): Promise<void>;
+  close(): void;
+}
+
+/** A command channel with a deadline on every command. */
+export interface Connection {
+  /** Send one command; `onLateReply` sees the reply of a command that timed out but still ran. */
+  send(args: readonly string[], onLateReply?: (reply: unknown) => void): Promise<unknown>;
+  /** Open the pub/sub connection (`client.duplicate()`); messages go to `onMessage`. */
+  createSubscriber(onMessage: (channel: string, message: string) => void): Subscriber;
+  /** Stop listening to the user's client (which stays open). */
+  close(): void;
+}
+
+interface Shape {
+  client: Record<string, unknown>;
+  ready(): boolean;
+  raw(args: string[], signal: AbortSignal): Promise<unknown>;
+  on(event: string, listener: Listener): void;
+  off(event: string, listener: Listener): void;
+  connect(): void;
+  destroy(): void;
+}
+
+type Methods = Partial<Record<string, (...args: unknown[]) => unknown>>;
+
+const noop = () => {};
+
+function shapeOf(value: unknown): Shape | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const client = value as Record<string, unknown>;
+  const m = value as Methods;
+  if (typeof m.on !== 'function' || typeof m.duplicate !== 'function') return undefined;
+  const events = {
+    on: (event: string, listener: Listener) => void m.on?.call(client, event, listener),
+    off: (event: string, listener: Listener) => void m.removeListener?.call(client, event, listener),
+  };
+  if (typeof m.sendCommand === 'function' && typeof client.isReady === 'boolean') {
+    return {
+      client,
+      ...events,
+      ready: () => client.isReady === true,
+      raw: (args, signal) => m.sendCommand?.call(client, args, { abortSignal: signal }) as Promise<unknown>,
+      connect: () => (m.connect?.call(client) as Promise<unknown> | undefined)?.catch(noop),
+      destroy: () => void (m.destroy ?? m.disconnect)?.call(client),
+    };
+  }
+  if (typeof m.call === 'function' && typeof client.status === 'string') {
+    return {
+      client,
+      ...events,
+      ready: () => client.status === 'ready',
+      raw: (args) => m.call?.apply(client, args) as Promise<unknown>,
+      connect: () => {
+        if (client.status === 'wait') (m.connect?.call(client) as Promise<unknown> | undefined)?.catch(noop);
+      },
+      destroy: () => void m.disconnect?.call(client),
+    };
+  }
+  return undefined;
+}
+
+function sanitized(error: unknown): UnavailableError {
+  // Never keep the client's error object: ioredis attaches the command's arguments (the token).
+  const message = error instanceof Error ? error.message : 'unknown error';
+  return new UnavailableError(`Redis command failed: ${message.slice(0, 200)}`);
+}
+
+function deadline(ms: number, what: string): { promise: Promise<never>; signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new UnavailableError(`Redis ${what} did not answer within ${ms} ms`);
+      controller.abort(error);
+      reject(error);
+    }, ms);
+  });
+  promise.catch(noop);
+  return { promise, signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
+async function bounded<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  const wait = deadline(ms, what);
+  try {
+    return await Promise.race([work, wait.promise]);
+  } finally {
+    wait.clear();
+  }
+}
+
+interface Wrapped extends Connection {
+  whenReady(): Promise<void>;
+}
+
+function wrap(shape: Shape, timeoutMs: number): Wrapped {
+  let everReady = shape.ready();
+  const onReady = () => {
+    everReady = true;
+  };
+  shape.on('ready', onReady);
+
+  async function whenReady(): Promise<void> {
+    if (shape.ready()) return;
+    // A client that was ready once and is not now is down: fail at once, never queue offline.
+    if (everReady) throw new UnavailableError('Redis client is not connected');
+    let resolve = noop;
+    const ready = new Promise<void>((r) => {
+      resolve = r;
+    });
+    shape.on('ready', resolve);
+    try {
+      await bounded(ready, timeoutMs, 'connection');
+    } finally {
+      shape.off('ready', resolve);
+    }
+  }
+
+  return {
+    whenReady,
+    async send(args, onLateReply) {
+      await whenReady();
+      const wait = deadline(timeoutMs, `command ${args[0]}`);
+      const reply = shape.raw([...args], wait.signal);
+      try {
+        return await Promise.race([reply, wait.promise]);
+      } catch (error) {
+        if (onLateReply && wait.signal.aborted) reply.then(onLateReply, noop);
+        throw error instanceof UnavailableError ? error : sanitized(error);
+      } finally {
+        wait.clear();
+      }
+    },
+    createSubscriber(onMessage) {
+      const dup = shapeOf((shape.client as Methods).duplicate?.call(shape.client));
+      if (!dup) throw new UnavailableError('client.duplicate() did not return a Redis client');
+      return subscriberOf(dup, timeoutMs, onMessage);
+    },
+    close() {
+      shape.off('ready', onReady);
+    },
+  };
+}
+
+function subscriberOf(shape: Shape, timeoutMs: number, onMessage: (channel: string, message: string) => void): Subscriber {
+  const conn = wrap(shape, timeoutMs);
+  const nodeRedis = typeof shape.client.isReady === 'boolean';
+  const listener = (message: unknown, channel: unknown) => onMessage(String(channel), String(message));
+  shape.on('error', noop);
+  if (!nodeRedis) shape.on('message', ((channel: string, message: string) => listener(message, channel)) as Listener);
+  shape.connect();
+  const run = async (command: 'subscribe' | 'unsubscribe', channel: string) => {
+    await conn.whenReady();
+    const args = nodeRedis && command === 'subscribe' ? [channel, listener] : [channel];
+    const method = (shape.client as Methods)[command];
+    await bounded(Promise.resolve(method?.apply(shape.client, args)), timeoutMs, command);
+  };
+  return {
+    subscribe: (channel) => run('subscribe', channel),
+    unsubscribe: (channel) => run('unsubscribe', channel),
+    close() {
+      conn.close();
+      shape.destroy();
+    },
+  };
+}
+
+/**
+ * Wrap a user's client. Throws a `TypeError` if it is neither a node-redis nor an ioredis client.
+ */
+export function connectionOf(client: unknown, timeoutMs: number): Connection {
+  const shape = shapeOf(client);
+  if (!shape) {
+    throw new TypeError(
+      'createRedisStore: "client" must be a node-redis client (createClient() from "redis") or an ioredis client',
+    );
+  }
+  return wrap(shape, timeoutMs);
+}

@@ -1,0 +1,146 @@
+/**
+ * The distributed lock: owner-tagged `SET NX PX`, waiters woken by pub/sub with a polling
+ * backstop, a watchdog that extends the lease while the task runs, compare-and-delete release.
+ */
+import { randomUUID } from 'node:crypto';
+import { TokVaultError } from '@tokvault/core';
+import type { Connection } from './client.js';
+import type { Notifier } from './notifier.js';
+import { EXTEND, RELEASE, runScript } from './scripts.js';
+import { unrefTimer } from './timers.js';
+
+/** Key names of one token. */
+export interface Keys {
+  token: string;
+  lock: string;
+  channel: string;
+}
+
+/** What the lock needs from the store. */
+export interface LockContext {
+  conn: Connection;
+  notifier: Notifier | undefined;
+  lockTtlMs: number;
+  pollIntervalMs: number;
+}
+
+/** Release a lock if `owner` still holds it (and wake the waiters). */
+export function release(ctx: LockContext, keys: Keys, owner: string): Promise<unknown> {
+  return runScript(ctx.conn, RELEASE, [keys.lock], [owner, keys.channel]);
+}
+
+/**
+ * Take the lock; resolves with the owner tag. Rejects with `signal.reason` on abort and with the
+ * connection's error when Redis fails. A lock won by an attempt nobody waits for any more
+ * (aborted, timed out) is released at once.
+ */
+export async function acquire(ctx: LockContext, keys: Keys, signal: AbortSignal | undefined): Promise<string> {
+  let wakes = 0;
+  let wake: (() => void) | undefined;
+  let listening: ReturnType<Notifier['listen']> | undefined;
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      const seen = wakes;
+      const owner = randomUUID();
+      let abandoned = false;
+      const releaseLate = (reply: unknown) => {
+        if (reply === 'OK') release(ctx, keys, owner).catch(() => {});
+      };
+      const attempt = ctx.conn.send(['SET', keys.lock, owner, 'NX', 'PX', String(ctx.lockTtlMs)], releaseLate);
+      const reply = await race(attempt, signal, () => {
+        abandoned = true;
+        attempt.then(releaseLate, () => {});
+      });
+      if (reply === 'OK' && !abandoned) return owner;
+      if (!listening && ctx.notifier) {
+        // Busy: subscribe for the holder's release, then try again at once (it may be gone).
+        listening = ctx.notifier.listen(keys.channel, () => {
+          wakes += 1;
+          wake?.();
+        });
+        await race(listening.ready, signal);
+        continue;
+      }
+      if (wakes !== seen) continue;
+      await new Promise<void>((resolve, reject) => {
+        const done = () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          wake = undefined;
+        };
+        const onAbort = () => {
+          done();
+          reject(signal?.reason);
+        };
+        const timer = unrefTimer(
+          () => {
+            done();
+            resolve();
+          },
+          ctx.pollIntervalMs * (0.5 + Math.random() / 2),
+        );
+        wake = () => {
+          done();
+          resolve();
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    }
+  } finally {
+    listening?.off();
+  }
+}
+
+function race<T>(work: Promise<T>, signal: AbortSignal | undefined, onAbort?: () => void): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => {
+      onAbort?.();
+      reject(signal.reason);
+    };
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
+/**
+ * Extend the lease every third of the TTL while the task runs. Aborts `controller` when Redis
+ * says the lock is someone else's, or (when `strict`) when the lease can no longer be confirmed
+ * before it would have run out. Returns a stop function.
+ */
+export function watchdog(
+  ctx: LockContext,
+  keys: Keys,
+  owner: string,
+  controller: AbortController,
+  strict: boolean,
+): () => void {
+  let confirmedAt = Date.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const lost = (why: string) =>
+    controller.abort(new TokVaultError(`Redis lock "${keys.lock}" was lost (${why}); the refresh was abandoned`));
+  const tick = async () => {
+    const sentAt = Date.now();
+    try {
+      const reply = await runScript(ctx.conn, EXTEND, [keys.lock], [owner, String(ctx.lockTtlMs)]);
+      if (stopped) return;
+      if (Number(reply) !== 1) return lost('another process holds it');
+      confirmedAt = sentAt;
+    } catch {
+      if (stopped) return;
+      if (strict && Date.now() - confirmedAt >= ctx.lockTtlMs) return lost('Redis is unreachable');
+    }
+    schedule();
+  };
+  const schedule = () => {
+    timer = unrefTimer(() => void tick(), Math.max(1, Math.floor(ctx.lockTtlMs / 3)));
+  };
+  schedule();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}

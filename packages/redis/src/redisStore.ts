@@ -1,0 +1,226 @@
+/**
+ * `createRedisStore`: a `TokenStore` shared by every process that uses the same Redis.
+ */
+import { createMemoryStore, type StoredToken, type TokenStore, type TokenStoreLock, TokenRefreshError, TokVaultError } from '@tokvault/core';
+import { connectionOf, type RedisClientLike, UnavailableError } from './client.js';
+import { createCodec } from './codec.js';
+import { acquire, type Keys, type LockContext, release, watchdog } from './lock.js';
+import { Notifier } from './notifier.js';
+import { type RedisStoreOptions, resolveOptions } from './options.js';
+import { READ, REMOVE, runScript, WRITE } from './scripts.js';
+
+/** The `code` of the `TokenRefreshError` thrown when Redis cannot be used and the policy forbids going on. */
+export const STORE_UNAVAILABLE = 'store_unavailable';
+
+const WRITE_ATTEMPTS = 3;
+
+/**
+ * A {@link TokenStore} backed by Redis, plus `close()` for the connection the store opened.
+ *
+ * @example
+ * ```ts
+ * const store: RedisTokenStore = createRedisStore(client);
+ * process.on('SIGTERM', () => void store.close());
+ * ```
+ */
+export interface RedisTokenStore extends TokenStore {
+  /**
+   * Close the pub/sub connection the store opened and reject lock waiters. Never closes the
+   * client you passed in. Later calls reject with a `TokVaultError`. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+function unavailable(what: string, key: string, error: unknown, closed = true): TokenRefreshError {
+  const why = error instanceof Error ? error.message : 'unknown error';
+  const policy = closed ? '; policy "fail-closed" never refreshes without the shared lock' : '';
+  return new TokenRefreshError(`Redis token store could not ${what} "${key}": ${why}${policy}`, {
+    cause: error,
+    retryable: true,
+    code: STORE_UNAVAILABLE,
+  });
+}
+
+/**
+ * Create a {@link TokenStore} that shares one token and one refresh per key across every process
+ * using the same Redis. Pass a connected node-redis (`redis` v5/v6) or ioredis (v5/v6) client
+ * that you own; the store opens one extra pub/sub connection with `client.duplicate()` (see
+ * `pubSub`) and closes it in `close()`.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'redis';
+ * import { createTokenVault } from '@tokvault/core';
+ * import { createRedisStore } from '@tokvault/redis';
+ *
+ * const client = await createClient({ url: process.env.REDIS_URL }).connect();
+ * const store = createRedisStore(client, { policy: 'local-fallback' });
+ * const vault = createTokenVault({ name: 'billing-api', fetchToken, store });
+ * ```
+ */
+export function createRedisStore(client: RedisClientLike, options?: RedisStoreOptions): RedisTokenStore {
+  const o = resolveOptions(options);
+  const conn = connectionOf(client, o.commandTimeoutMs);
+  const codec = createCodec(o.encryptionKey);
+  const notifier = o.pubSub ? new Notifier(conn) : undefined;
+  const ctx: LockContext = { conn, notifier, lockTtlMs: o.lockTtlMs, pollIntervalMs: o.pollIntervalMs };
+  const local = createMemoryStore();
+  const copies = new Map<string, StoredToken>();
+  const closing = new AbortController();
+  const failClosed = o.policy === 'fail-closed';
+
+  const keysOf = (key: string): Keys => {
+    if (typeof key !== 'string' || key === '') throw new TypeError('Redis token store: key must be a non-empty string');
+    const tag = `{${o.prefix}:${key}}`;
+    return { token: `${tag}:token`, lock: `${tag}:lock`, channel: `${tag}:events` };
+  };
+  const ensureOpen = () => {
+    if (closing.signal.aborted) throw new TokVaultError('Redis token store is closed');
+  };
+  const remember = (key: string, token: StoredToken | undefined) => {
+    if (token) copies.set(key, { ...token });
+    else copies.delete(key);
+  };
+  const validCopy = (key: string) => {
+    const copy = copies.get(key);
+    return copy && (copy.expiresAt === undefined || copy.expiresAt > Date.now()) ? { ...copy } : undefined;
+  };
+
+  async function read(key: string): Promise<StoredToken | undefined> {
+    const keys = keysOf(key);
+    const sentAt = Date.now();
+    const reply = (await runScript(conn, READ, [keys.token], [])) as [unknown, unknown];
+    const value = reply?.[0];
+    const pttl = Number(reply?.[1]);
+    const token =
+      value === null || value === undefined
+        ? undefined
+        : await codec.decode(String(value), keys.token, pttl >= 0 ? sentAt + pttl : undefined);
+    remember(key, token);
+    return token && { ...token };
+  }
+
+  async function write(key: string, keys: Keys, owner: string, token: StoredToken, lost: AbortSignal) {
+    const value = await codec.encode(token, keys.token);
+    for (let attempt = 1; ; attempt++) {
+      const ttl = token.expiresAt === undefined ? 0 : Math.max(1, Math.ceil(token.expiresAt - Date.now()));
+      try {
+        const args = [owner, value, String(ttl), keys.channel];
+        const reply = await runScript(conn, WRITE, [keys.lock, keys.token], args);
+        if (Number(reply) !== 1) break;
+        remember(key, token);
+        return;
+      } catch {
+        // The lock is still ours (the watchdog says so), and the write is idempotent: try again.
+        if (attempt < WRITE_ATTEMPTS && !lost.aborted) continue;
+        // The token came from the one refresh we coordinated: keep it here even if Redis is gone.
+        remember(key, token);
+        return;
+      }
+    }
+    throw new TokVaultError(`Redis lock "${keys.lock}" is no longer held; token not written`);
+  }
+
+  async function withLock<T>(
+    key: string,
+    task: (lock: TokenStoreLock) => Promise<T>,
+    options: { signal?: AbortSignal | undefined } = {},
+  ): Promise<T> {
+    const { signal } = options;
+    if (signal?.aborted) throw signal.reason;
+    ensureOpen();
+    const keys = keysOf(key);
+    let owner: string;
+    try {
+      owner = await acquire(ctx, keys, signal ? AbortSignal.any([signal, closing.signal]) : closing.signal);
+    } catch (error) {
+      if (!(error instanceof UnavailableError)) throw signal?.aborted ? signal.reason : error;
+      if (failClosed) throw unavailable('lock', key, error);
+      const set = async (token: StoredToken) => remember(key, token);
+      return local.withLock(key, (held) => task({ signal: held.signal, set }), { signal });
+    }
+    const controller = new AbortController();
+    const stop = watchdog(ctx, keys, owner, controller, failClosed);
+    let held = true;
+    try {
+      return await task({
+        signal: controller.signal,
+        set: async (token) => {
+          if (!held) throw new TokVaultError(`Redis lock "${keys.lock}" was released; token not written`);
+          await write(key, keys, owner, token, controller.signal);
+        },
+      });
+    } finally {
+      held = false;
+      stop();
+      await release(ctx, keys, owner).catch(() => {});
+    }
+  }
+
+  const store: RedisTokenStore = {
+    async get(key) {
+      ensureOpen();
+      try {
+        return await read(key);
+      } catch (error) {
+        if (!(error instanceof UnavailableError)) throw error;
+        const copy = validCopy(key);
+        if (copy || !failClosed) return copy;
+        throw unavailable('read', key, error);
+      }
+    },
+    withLock,
+    async delete(key) {
+      ensureOpen();
+      const keys = keysOf(key);
+      copies.delete(key);
+      try {
+        await runScript(conn, REMOVE, [keys.token], [keys.channel]);
+      } catch (error) {
+        throw unavailable('delete', key, error, false);
+      }
+    },
+    async close() {
+      if (closing.signal.aborted) return;
+      closing.abort(new TokVaultError('Redis token store is closed'));
+      notifier?.close();
+      conn.close();
+      copies.clear();
+    },
+  };
+  if (notifier) {
+    store.subscribe = (key, listener) => {
+      const keys = keysOf(key);
+      let queue = Promise.resolve();
+      let active = true;
+      // Messages carry no token: a `set` is read back (and decrypted), in message order.
+      const readBack = () => {
+        const next = read(key).catch(() => undefined);
+        queue = queue
+          .then(async () => {
+            const token = await next;
+            if (token && active) listener(token);
+          })
+          .catch(() => {});
+      };
+      const listening = notifier.listen(keys.channel, (message) => {
+        if (message === 'set') readBack();
+        if (message !== 'del') return;
+        queue = queue
+          .then(() => {
+            if (active) listener(undefined);
+          })
+          .catch(() => {});
+      });
+      // A write that landed while SUBSCRIBE was on its way sent its message before we listened.
+      void listening.ready.then(() => {
+        if (active) readBack();
+      });
+      return () => {
+        active = false;
+        listening.off();
+      };
+    };
+  }
+  return store;
+}

@@ -1,0 +1,30 @@
+export type {
+  AdapterContractClient,
+  AdapterContractFactory,
+  AdapterContractOptions,
+  AdapterContractSetup,
+  ContractBody,
+  ContractBodyKind,
+  ContractFailure,
+  ContractRequest,
+  ContractResponse,
+} from './adapterContract.js';
+export {
+  classifyVaultError,
+  contractBody,
+  describeAdapterContract,
+  readContractResponse,
+  toFetchBody,
+} from './adapterContract.js';
+export type { AdapterEnvironment, ApiHit, EchoBody, Gate } from './adapterEnvironment.js';
+export {
+  API_BASE_URL,
+  API_ORIGIN,
+  CONTRACT_CLIENT,
+  CONTRACT_TTL_MS,
+  createAdapterEnvironment,
+  OTHER_ORIGIN,
+  useAdapterEnvironment,
+} from './adapterEnvironment.js';
+export type { StoreContractFactory, StoreContractSubject } from './storeContract.js';
+export { describeTokenStoreContract } from './storeContract.js';
