@@ -108,6 +108,35 @@ async function checkCore(core, otherCore) {
   return 'core';
 }
 
+/**
+ * `@tokvault/msw` over real HTTP (its `listen()`, on the msw major this Node installed) serving
+ * `@tokvault/core/oauth2`'s client-credentials source: the subpath export and the peer range.
+ */
+async function checkMockServer(core, oauth2, msw) {
+  const auth = msw.createMockAuthServer({
+    tokenUrl: '/oauth/token',
+    clients: [{ clientId: 'smoke', clientSecret: 'smoke-secret' }],
+  });
+  const server = await auth.listen();
+  const vault = core.createTokenVault({
+    name: 'smoke-msw',
+    fetchToken: oauth2.clientCredentials({
+      tokenUrl: server.tokenUrl,
+      clientId: 'smoke',
+      clientSecret: 'smoke-secret',
+    }),
+  });
+  try {
+    const [a, b] = await Promise.all([vault.getToken(), vault.getToken()]);
+    assert.equal(a, b, 'msw: concurrent callers share one token');
+    assert.equal(auth.stats.tokenRequests, 1, 'msw: one token request through clientCredentials');
+  } finally {
+    await vault.close();
+    await server.close();
+  }
+  return 'msw+oauth2';
+}
+
 /** The function each package is for; a renamed or missing export fails the smoke test. */
 const MAIN_EXPORT = {
   core: 'createTokenVault',
@@ -161,7 +190,12 @@ async function runSmoke(mods, libs) {
       }),
     );
   }
-  const importedOnly = Object.keys(mods).filter((name) => !['core', 'axios', 'ky', 'fetch'].includes(name));
+  if (mods.msw && libs.oauth2) {
+    done.push(await checkMockServer(core, libs.oauth2, mods.msw));
+  }
+  const importedOnly = Object.keys(mods).filter(
+    (name) => !['core', 'axios', 'ky', 'fetch', 'msw'].includes(name),
+  );
   return { requests: done, importedOnly };
 }
 

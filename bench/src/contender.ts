@@ -40,6 +40,12 @@ export interface ContenderSpec {
   create(env: ContenderEnv): Promise<Contender>;
 }
 
+/**
+ * ky's timeout for every ky contender (ky's default is 10 s). A 1,000-request burst on a busy
+ * 2-core machine can take longer than that; the bench measures refresh behaviour, not timeouts.
+ */
+export const KY_TIMEOUT_MS = 60_000;
+
 /** Settle a response-producing promise into success/failure, draining fetch bodies. */
 export async function settleFetch(response: Promise<Response>): Promise<boolean> {
   try {

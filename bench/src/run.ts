@@ -37,7 +37,7 @@ export const FULL_SIZES: BenchSizes = {
 
 /** `--quick`: the same code paths, small enough for CI. */
 export const QUICK_SIZES: BenchSizes = {
-  burst: 100,
+  burst: 50,
   storm: 50,
   stormJitterMs: 60,
   overhead: { requestsPerRound: 100, rounds: 2, concurrency: 4 },

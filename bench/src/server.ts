@@ -4,7 +4,12 @@
  * - `GET /api/fast` answers at once;
  * - `GET /api/slow` waits a random 0..`jitterMs` BEFORE checking the token, so a rotation
  *   during that wait turns in-flight requests into a stale-401 storm spread over time.
+ * Plus a lean `node:http` endpoint (`leanEnv`, `GET /api/fast` only) that checks the token
+ * against the same mock server (`introspect`) and does nothing else: scenario 3 uses it, so the
+ * server's own per-request cost does not hide the clients' overhead.
  */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createMockAuthServer, type MockAuthHttpServer, type MockAuthServer } from '@tokvault/msw';
 import { HttpResponse, http } from 'msw';
@@ -14,8 +19,10 @@ import type { ContenderEnv } from './contender.js';
 export interface BenchServer {
   readonly auth: MockAuthServer;
   readonly http: MockAuthHttpServer;
-  /** Where contender `clientId` sends requests and gets tokens. */
+  /** Where contender `clientId` sends requests (MSW `protect()` routes) and gets tokens. */
   env(clientId: string): ContenderEnv;
+  /** The same, with requests going to the lean endpoint (`/fast` only). */
+  leanEnv(clientId: string): ContenderEnv;
   /** Maximum random wait of `/api/slow` before its token check. */
   jitterMs: number;
   close(): Promise<void>;
@@ -32,8 +39,29 @@ export interface BenchServerOptions {
 }
 
 const SECRET = 'bench-secret';
+const BEARER = /^Bearer +(\S+)$/i;
 
-/** Start the mock server and the protected API on a free loopback port. */
+function answerLean(auth: MockAuthServer, req: IncomingMessage, res: ServerResponse): void {
+  if (req.url !== '/api/fast') {
+    res.writeHead(404).end();
+    return;
+  }
+  const token = BEARER.exec(req.headers.authorization ?? '')?.[1];
+  const info = token === undefined ? undefined : auth.introspect(token);
+  if (info?.kind === 'access' && info.status === 'active') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+  } else {
+    res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"' }).end();
+  }
+}
+
+async function listenLean(auth: MockAuthServer): Promise<Server> {
+  const lean = createServer((req, res) => answerLean(auth, req, res));
+  await new Promise<void>((resolve) => lean.listen(0, '127.0.0.1', resolve));
+  return lean;
+}
+
+/** Start the mock server, the protected API and the lean endpoint on free loopback ports. */
 export async function startBenchServer(options: BenchServerOptions): Promise<BenchServer> {
   const auth = createMockAuthServer({
     tokenUrl: '/oauth/token',
@@ -54,21 +82,28 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
       }),
     ],
   });
+  const lean = await listenLean(auth);
+  const leanUrl = `http://127.0.0.1:${(lean.address() as AddressInfo).port}`;
+  const envAt = (base: string, clientId: string): ContenderEnv => ({
+    apiUrl: `${base}/api`,
+    tokenUrl: server.tokenUrl,
+    clientId,
+    clientSecret: SECRET,
+  });
   return {
     auth,
     http: server,
-    env: (clientId) => ({
-      apiUrl: `${server.url}/api`,
-      tokenUrl: server.tokenUrl,
-      clientId,
-      clientSecret: SECRET,
-    }),
+    env: (clientId) => envAt(server.url, clientId),
+    leanEnv: (clientId) => envAt(leanUrl, clientId),
     get jitterMs() {
       return state.jitterMs;
     },
     set jitterMs(ms: number) {
       state.jitterMs = ms;
     },
-    close: () => server.close(),
+    async close() {
+      lean.closeAllConnections();
+      await Promise.all([server.close(), new Promise((resolve) => lean.close(resolve))]);
+    },
   };
 }

@@ -4,7 +4,7 @@
  */
 import axios from 'axios';
 import ky from 'ky';
-import { type ContenderSpec, settle, settleFetch } from '../contender.js';
+import { type ContenderSpec, KY_TIMEOUT_MS, settle, settleFetch } from '../contender.js';
 import { requestToken } from '../tokenEndpoint.js';
 
 /** axios with a fixed header. */
@@ -30,10 +30,14 @@ export const kyStatic: ContenderSpec = {
   label: 'ky, static header',
   client: 'ky',
   kind: 'baseline',
-  setup: '`ky.create({ prefix, headers: { Authorization } })` with a token fetched once.',
+  setup: '`ky.create({ prefix, timeout: 60_000, headers: { Authorization } })` with a token fetched once.',
   async create(env) {
     const { accessToken } = await requestToken(env);
-    const api = ky.create({ prefix: env.apiUrl, headers: { Authorization: `Bearer ${accessToken}` } });
+    const api = ky.create({
+      prefix: env.apiUrl,
+      timeout: KY_TIMEOUT_MS,
+      headers: { Authorization: `Bearer ${accessToken}` },
+    });
     return { get: (path) => settle(api.get(path.slice(1)).arrayBuffer()), async close() {} };
   },
 };

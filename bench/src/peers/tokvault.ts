@@ -8,7 +8,7 @@ import { createAuthFetch } from '@tokvault/fetch';
 import { tokenVaultHooks } from '@tokvault/ky';
 import axios from 'axios';
 import ky from 'ky';
-import { type ContenderEnv, type ContenderSpec, settle, settleFetch } from '../contender.js';
+import { type ContenderEnv, type ContenderSpec, KY_TIMEOUT_MS, settle, settleFetch } from '../contender.js';
 import { requestToken } from '../tokenEndpoint.js';
 
 function vaultFor(env: ContenderEnv): TokenVault {
@@ -45,10 +45,10 @@ export const tokvaultKy: ContenderSpec = {
   label: 'tokvault + ky',
   client: 'ky',
   kind: 'tokvault',
-  setup: '`ky.create({ prefix, hooks: tokenVaultHooks(vault) })`, default options.',
+  setup: '`ky.create({ prefix, timeout: 60_000, hooks: tokenVaultHooks(vault) })`, default adapter options.',
   async create(env) {
     const vault = vaultFor(env);
-    const api = ky.create({ prefix: env.apiUrl, hooks: tokenVaultHooks(vault) });
+    const api = ky.create({ prefix: env.apiUrl, timeout: KY_TIMEOUT_MS, hooks: tokenVaultHooks(vault) });
     return {
       get: (path) => settle(api.get(path.slice(1)).arrayBuffer()),
       close: () => vault.close(),

@@ -1,6 +1,7 @@
 /**
  * Scenario 3, steady-state overhead: requests per second through each contender against the
- * same client with a static `Authorization` header, on a token that stays valid (no refresh).
+ * same client with a static `Authorization` header, on a token that stays valid (no refresh),
+ * against the lean endpoint (a token lookup in the mock server and nothing else).
  * Each round measures baseline and contender back to back (order alternating by round); the
  * ratio is the median of these paired ratios, which cancels most of the drift of a busy machine.
  */
@@ -72,8 +73,8 @@ export async function runOverhead(
   const rows: OverheadRow[] = [];
   for (const baselineSpec of baselines) {
     const group = contenders.filter((c) => c.client === baselineSpec.client);
-    const baseline = await baselineSpec.create(server.env(baselineSpec.id));
-    const live = await Promise.all(group.map((spec) => spec.create(server.env(spec.id))));
+    const baseline = await baselineSpec.create(server.leanEnv(baselineSpec.id));
+    const live = await Promise.all(group.map((spec) => spec.create(server.leanEnv(spec.id))));
     try {
       // Warm-up: every contender gets its token and the sockets open.
       for (const contender of [baseline, ...live]) await measure(contender, { ...sizes, rounds: 1 });

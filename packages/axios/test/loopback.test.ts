@@ -34,7 +34,9 @@ afterEach(async () => {
 afterAll(() => server.close());
 
 describe('over a real loopback HTTP server (http adapter)', () => {
-  it('500 concurrent requests with an expired token: 1 token request, 500 successes', async () => {
+  it('500 concurrent requests with an expired token: 1 token request, 500 successes', {
+    timeout: 60_000,
+  }, async () => {
     vault = createTokenVault({
       fetchToken: clientCredentials(axios.create(), server.tokenUrl),
       now: () => clock.now,

@@ -99,9 +99,9 @@ export function createBrowserStore(options: BrowserStoreOptions = {}): BrowserTo
   const close = () => {
     if (closed) return;
     closed = true;
+    presence?.stop(); // says bye on the channel: before closing it
     stopListening();
     channel.close();
-    presence?.stop();
     subscribers.clear();
     database.close();
   };

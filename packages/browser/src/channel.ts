@@ -42,8 +42,10 @@ export function openChannel(name: string): TabChannel {
     // Node.js: a listening channel must not keep the process alive.
     (channel as { unref?: () => void }).unref?.();
   }
+  let closed = false;
   return {
     post(message) {
+      if (closed) return;
       channel?.postMessage(message);
       queueMicrotask(() => deliver(message));
     },
@@ -52,6 +54,7 @@ export function openChannel(name: string): TabChannel {
       return () => listeners.delete(listener);
     },
     close() {
+      closed = true;
       listeners.clear();
       channel?.close();
     },

@@ -99,7 +99,7 @@ export function tokenRecords(
     }
     if (refused === 'deleted') {
       throw new TokenRefreshError(
-        `Vault "${key}" was logged out in another tab while this refresh ran; the new token was not stored`,
+        `Vault "${key}" was signed out (its stored token deleted) while this refresh ran; the new token was not stored`,
         { retryable: false, code: 'token_deleted' },
       );
     }

@@ -1,8 +1,31 @@
 /**
  * `@tokvault/core/oauth2`: OAuth 2.0 token sources to pass as `fetchToken`. No dependencies;
- * they use `fetch` (looked up at call time) and honour the vault's abort signal.
+ * they POST a form to the token endpoint with `fetch` (looked up at call time unless the `fetch`
+ * option is given, so MSW and test doubles apply) and honour the vault's abort signal.
+ *
+ * Errors are `TokenRefreshError`s that never contain a secret:
+ * - `invalid_grant`, `invalid_client`, `unauthorized_client` (and the other RFC 6749 §5.2
+ *   codes, and any other 4xx): `retryable: false`, `code` = the server's `error`;
+ * - 408, 425, 429, 5xx: `retryable: true`, `retryAfterMs` from `Retry-After` (seconds or date);
+ * - network errors: `retryable: true`, `code: 'network_error'`, the `fetch` error as `cause`;
+ * - a non-JSON body or a missing `access_token`: `retryable: false`, `code: 'malformed_response'`.
+ * An error response's details are the error's `cause` ({@link OAuth2ErrorResponse}).
+ *
+ * @example
+ * ```ts
+ * import { createTokenVault } from '@tokvault/core';
+ * import { clientCredentials, refreshTokenGrant } from '@tokvault/core/oauth2';
+ *
+ * const service = createTokenVault({
+ *   fetchToken: clientCredentials({ tokenUrl, clientId: 'svc', clientSecret, scope: ['orders:read'] }),
+ * });
+ * const user = createTokenVault({
+ *   fetchToken: refreshTokenGrant({ tokenUrl, clientId: 'spa', refreshToken, onRefreshToken: save }),
+ * });
+ * ```
+ *
+ * @module
  */
-
 export type { ClientCredentialsOptions } from './oauth2/clientCredentials.js';
 export { clientCredentials } from './oauth2/clientCredentials.js';
 export type { ClientAuthMethod, FetchLike, TokenEndpointOptions, TokenSource } from './oauth2/options.js';

@@ -1,14 +1,15 @@
 /**
  * The vault: a cached token, one coalesced refresh at a time, stale-401 detection, events.
  */
-import { abortable, sleep, unrefTimer } from './abort.js';
-import { RefreshTimeoutError, TokenRefreshError, TokVaultError, VaultClosedError } from './errors.js';
+import { abortable, unrefTimer } from './abort.js';
+import { RefreshTimeoutError, VaultClosedError } from './errors.js';
 import { Emitter, type RefreshReason, type VaultEventType, type VaultListener } from './events.js';
-import { deadlines, type Entry, phaseOf } from './expiry.js';
+import { type Entry, phaseOf } from './expiry.js';
+import { fetchWithRetry, toRefreshError } from './fetchWithRetry.js';
 import { resolveOptions, type TokenVaultOptions } from './options.js';
-import { backoffDelay } from './retry.js';
+import { createScheduler } from './scheduler.js';
 import type { StoredToken } from './store.js';
-import { createToken, normalizeToken, type Token } from './token.js';
+import { createToken, type Token } from './token.js';
 
 /**
  * Options of {@link TokenVault.getToken}.
@@ -131,11 +132,6 @@ export interface TokenVault {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Floor of a keepFresh delay and of the pause after a failed refresh. */
-const MIN_DELAY_MS = 1_000;
-/** Ceiling of the backoff after consecutive failed refreshes. */
-const MAX_BACKOFF_MS = 60_000;
-
 interface Obtained extends Entry {
   source: 'fetch' | 'store';
 }
@@ -151,12 +147,6 @@ const noop = () => {};
 function toStored(token: Token): StoredToken {
   const { accessToken, tokenType, expiresAt, refreshAt, refreshToken } = token;
   return { accessToken, tokenType, expiresAt, refreshAt, refreshToken };
-}
-
-function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
-  let out = text;
-  for (const secret of secrets) if (secret) out = out.split(secret).join('[redacted]');
-  return out;
 }
 
 function staleString(stale: RefreshOptions['staleToken']): string | undefined {
@@ -191,100 +181,16 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
   let flight: Flight | undefined;
   let epoch = 0;
   let closed = false;
-  let keepFreshTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Consecutive failed refreshes; background and keepFresh refreshes back off meanwhile. */
-  let failures = 0;
-  let pausedUntil = Number.NEGATIVE_INFINITY;
+  const scheduler = createScheduler({
+    ...o,
+    fire: () => {
+      startRefresh('keep-fresh', entry?.token.accessToken).catch(noop);
+    },
+  });
 
   function adopt(next: Entry): void {
     entry = next;
-    failures = 0;
-    pausedUntil = Number.NEGATIVE_INFINITY;
-    scheduleKeepFresh();
-  }
-
-  /** After a failure: pause background refreshes (full jitter, at most half the remaining validity). */
-  function noteFailure(): void {
-    failures += 1;
-    const now = o.now();
-    const hardAt = entry ? deadlines(entry, o).hardAt : Number.POSITIVE_INFINITY;
-    let delay = Math.random() * Math.min(MAX_BACKOFF_MS, MIN_DELAY_MS * 2 ** failures);
-    if (hardAt > now) delay = Math.min(delay, (hardAt - now) / 2);
-    pausedUntil = now + Math.max(MIN_DELAY_MS, delay);
-    scheduleKeepFresh();
-  }
-
-  function scheduleKeepFresh(): void {
-    clearTimeout(keepFreshTimer);
-    keepFreshTimer = undefined;
-    if (!o.keepFresh || closed || !entry) return;
-    const now = o.now();
-    const { softAt, hardAt } = deadlines(entry, o);
-    if (!Number.isFinite(softAt)) return;
-    let at = pausedUntil;
-    if (failures === 0) {
-      // A token fresh from the source yet already inside the margin: refresh on demand, never in a loop.
-      if (hardAt <= now) return;
-      at = softAt + Math.random() * Math.max(0, hardAt - softAt) * 0.25;
-    }
-    keepFreshTimer = unrefTimer(
-      () => {
-        keepFreshTimer = undefined;
-        startRefresh('keep-fresh', entry?.token.accessToken).catch(noop);
-      },
-      Math.max(MIN_DELAY_MS, at - now),
-    );
-  }
-
-  function toRefreshError(error: unknown, previous: Token | undefined): TokVaultError {
-    if (error instanceof TokVaultError) return error;
-    const fields = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
-    const detail =
-      error instanceof Error
-        ? redact(error.message, [previous?.accessToken, previous?.refreshToken, entry?.token.accessToken])
-        : `fetchToken threw a non-Error value (${typeof error})`;
-    return new TokenRefreshError(`Token refresh for vault "${name}" failed: ${detail}`, {
-      cause: error,
-      retryable: typeof fields.retryable === 'boolean' ? fields.retryable : true,
-      code: typeof fields.code === 'string' ? fields.code : undefined,
-      retryAfterMs:
-        typeof fields.retryAfterMs === 'number' && fields.retryAfterMs >= 0 ? fields.retryAfterMs : undefined,
-    });
-  }
-
-  async function fetchWithRetry(
-    reason: RefreshReason,
-    previous: Token | undefined,
-    signal: AbortSignal,
-    deadline: number,
-  ): Promise<Obtained> {
-    for (let attempt = 0; ; attempt++) {
-      const sentAt = o.now();
-      try {
-        const result = await o.fetchToken({ signal, reason, previous });
-        signal.throwIfAborted();
-        return {
-          token: normalizeToken(result, sentAt, o.lifetimeMs, name),
-          obtainedAt: sentAt,
-          source: 'fetch',
-        };
-      } catch (error) {
-        if (signal.aborted) throw signal.reason;
-        const failure = toRefreshError(error, previous);
-        const retry = o.retry;
-        if (
-          !retry ||
-          !(failure instanceof TokenRefreshError) ||
-          !failure.retryable ||
-          attempt >= retry.retries
-        ) {
-          throw failure;
-        }
-        const delay = backoffDelay(retry, attempt, failure.retryAfterMs);
-        if (o.now() + delay >= deadline) throw failure;
-        await sleep(delay, signal);
-      }
-    }
+    scheduler.adopted(entry);
   }
 
   async function obtain(
@@ -295,7 +201,11 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
   ): Promise<Obtained> {
     const previous = entry?.token;
     const deadline = o.now() + o.refreshTimeoutMs;
-    if (!store) return fetchWithRetry(reason, previous, signal, deadline);
+    const fetchFresh = async (fetchSignal: AbortSignal): Promise<Obtained> => ({
+      ...(await fetchWithRetry(o, { reason, previous, signal: fetchSignal, deadline })),
+      source: 'fetch',
+    });
+    if (!store) return fetchFresh(signal);
     const readShared = async (): Promise<Obtained | undefined> => {
       const stored = await store.get(name);
       if (!stored || stored.accessToken === avoid) return undefined;
@@ -309,12 +219,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       async (lock) => {
         const again = await readShared();
         if (again) return again;
-        const fetched = await fetchWithRetry(
-          reason,
-          previous,
-          AbortSignal.any([signal, lock.signal]),
-          deadline,
-        );
+        const fetched = await fetchFresh(AbortSignal.any([signal, lock.signal]));
         if (epoch === startedEpoch && !signal.aborted) await lock.set(toStored(fetched.token));
         return fetched;
       },
@@ -357,10 +262,10 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       },
       (error: unknown) => {
         land();
-        const failure = toRefreshError(error, previous);
+        const failure = toRefreshError(error, name, [previous?.accessToken, previous?.refreshToken]);
         if (!closed) {
           emitter.emit('refresh:error', { name, reason, error: failure });
-          noteFailure();
+          scheduler.failed(entry);
         }
         reject(failure);
       },
@@ -386,7 +291,8 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       const phase = phaseOf(current, o.now(), o, minValidityMs);
       if (phase === 'fresh') return Promise.resolve(current.token);
       if (phase === 'soft') {
-        if (o.now() >= pausedUntil) startRefresh('background', current.token.accessToken).catch(noop);
+        if (scheduler.mayRefreshInBackground())
+          startRefresh('background', current.token.accessToken).catch(noop);
         return Promise.resolve(current.token);
       }
     }
@@ -399,7 +305,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       if (!entry) return;
       entry = undefined;
       epoch += 1;
-      scheduleKeepFresh();
+      scheduler.adopted(undefined);
       emitter.emit('token:cleared', { name, reason: 'store' });
     } else if (stored.accessToken !== entry?.token.accessToken) {
       adopt({ token: createToken(stored), obtainedAt: o.now() });
@@ -411,8 +317,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
-    clearTimeout(keepFreshTimer);
-    keepFreshTimer = undefined;
+    scheduler.stop();
     unsubscribe?.();
     if (flight) {
       clearTimeout(flight.timer);
@@ -444,7 +349,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       epoch += 1;
       const had = entry !== undefined;
       entry = undefined;
-      scheduleKeepFresh();
+      scheduler.adopted(undefined);
       if (had || store) emitter.emit('token:cleared', { name, reason: 'invalidate' });
       if (store) await store.delete(name);
     },

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  createMemoryStore,
   createTokenVault,
   RefreshTimeoutError,
   type Token,
@@ -68,13 +69,21 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-async function run(actions: Action[], keepFresh: boolean, closeWhilePending: boolean): Promise<void> {
+interface Config {
+  keepFresh: boolean;
+  /** Run through a shared store (read, lock, re-read, write) instead of the private cache. */
+  shared: boolean;
+  closeWhilePending: boolean;
+}
+
+async function run(actions: Action[], { keepFresh, shared, closeWhilePending }: Config): Promise<void> {
   const source = controlledSource();
   const vault = createTokenVault({
     fetchToken: source.fetchToken,
     retry: false,
     keepFresh,
     refreshTimeoutMs: TIMEOUT_MS,
+    store: shared ? createMemoryStore() : undefined,
   });
   const callers: Caller[] = [];
   const failures = new Map<number, unknown>(); // flight -> the error it injected
@@ -239,7 +248,11 @@ async function run(actions: Action[], keepFresh: boolean, closeWhilePending: boo
 describe('model: random interleavings keep the invariants', () => {
   it('single-flight, nothing hangs, aborts detach one caller, failures shared and not cached', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 40 }), fc.boolean(), fc.boolean(), run),
+      fc.asyncProperty(
+        fc.array(action, { minLength: 1, maxLength: 40 }),
+        fc.record({ keepFresh: fc.boolean(), shared: fc.boolean(), closeWhilePending: fc.boolean() }),
+        run,
+      ),
       { numRuns: 200 },
     );
   });

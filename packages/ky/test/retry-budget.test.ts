@@ -10,18 +10,23 @@ import ky1, { HTTPError as HTTPError1 } from 'ky1';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 
-// with `flaky=1`, the first hit per id answers 503 (ky retries it); later hits reach the protected echo
-const seen = new Set<string>();
-let beforeFirst503: (() => Promise<unknown>) | undefined;
-const flaky = http.all(`${API_ORIGIN}/v1/echo`, async ({ request }) => {
+// `script=503` / `script=401,503,401`: the nth hit of an id answers the nth status; hits past
+// the script reach the protected echo (which records them in `env.hits`)
+const scriptedHits = new Map<string, number>();
+let beforeScripted503: (() => Promise<unknown>) | undefined;
+const scripted = http.all(`${API_ORIGIN}/v1/echo`, async ({ request }) => {
   const url = new URL(request.url);
   const id = url.searchParams.get('id') ?? '';
-  if (url.searchParams.get('flaky') !== '1' || seen.has(id)) return undefined;
-  seen.add(id);
-  await beforeFirst503?.();
-  return HttpResponse.json({ error: 'busy' }, { status: 503 });
+  const n = scriptedHits.get(id) ?? 0;
+  scriptedHits.set(id, n + 1);
+  const status = Number(url.searchParams.get('script')?.split(',')[n]);
+  if (!status) return undefined;
+  if (status === 503) await beforeScripted503?.();
+  const headers: Record<string, string> =
+    status === 401 ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' } : {};
+  return HttpResponse.json({ error: 'scripted' }, { status, headers });
 });
-const env = useAdapterEnvironment(flaky);
+const env = useAdapterEnvironment(scripted);
 
 const versions = [
   { name: 'ky 2', create: (o: object) => ky.create({ baseUrl: API_BASE_URL, ...o }), HTTPError },
@@ -56,7 +61,7 @@ describe.each(versions)('$name', ({ name, create, HTTPError: KyHTTPError }) => {
   it('after ky used up retry.limit on a 503, the 401 is still refreshed and retried', async () => {
     const vault = await expiredSession();
     const api = create({ retry: { limit: 1, delay: () => 0 }, hooks: tokenVaultHooks(vault) });
-    const body = (await api.get(`echo?id=limit-${name}&flaky=1`).json()) as EchoBody;
+    const body = (await api.get(`echo?id=limit-${name}&script=503`).json()) as EchoBody;
     expect(body).toMatchObject({ method: 'GET', authorization: true });
     expect(env.hitsOf(`limit-${name}`)).toBe(2); // the 503 is answered before the echo records hits
     expect(env.auth.stats.rejectedApiRequests).toBe(1);
@@ -74,6 +79,17 @@ describe.each(versions)('$name', ({ name, create, HTTPError: KyHTTPError }) => {
     const data = 'data' in (error as object) ? (error as { data: unknown }).data : await response.json();
     expect(data).toMatchObject({ hit: 2 });
     expect(env.hitsOf('final')).toBe(2);
+  });
+
+  it('one token retry per ky call: a 401 after ky retried a 5xx of the token retry is final', async () => {
+    const vault = env.createVault();
+    await vault.getToken();
+    const api = create({ retry: { limit: 1, delay: () => 0 }, hooks: tokenVaultHooks(vault) });
+    const error = await api.get(`echo?id=once-${name}&script=401,503,401`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KyHTTPError);
+    expect((error as HTTPError).response.status).toBe(401);
+    expect(scriptedHits.get(`once-${name}`)).toBe(3);
+    expect(env.auth.stats.tokenRequests).toBe(2);
   });
 
   it('the retry uses the `fetch` option when given', async () => {
@@ -97,9 +113,9 @@ describe.each(versions)('$name', ({ name, create, HTTPError: KyHTTPError }) => {
     const api = create({ retry: { limit: 1, delay: () => 0 }, hooks: tokenVaultHooks(vault) });
     // the request leaves with the first token; the server rotates it, then answers 503; ky's retry must carry the new one
     let rotated: Promise<Token> | undefined;
-    beforeFirst503 = () => (rotated = vault.refresh());
-    const body = (await api.get(`echo?id=rot-${name}&flaky=1`).json()) as EchoBody;
-    beforeFirst503 = undefined;
+    beforeScripted503 = () => (rotated = vault.refresh());
+    const body = (await api.get(`echo?id=rot-${name}&script=503`).json()) as EchoBody;
+    beforeScripted503 = undefined;
     const current = await rotated!;
     expect(current.accessToken).not.toBe(first.accessToken);
     expect(body.headers.authorization).toBe(`Bearer ${current.accessToken}`);

@@ -2,44 +2,9 @@
  * One small surface over the two client libraries: send a raw command with a deadline and
  * without the offline queue, and open a pub/sub connection.
  */
+import { type Listener, type Methods, type Shape, shapeOf } from './clientShape.js';
 
-type Listener = (...args: never[]) => void;
-
-/**
- * The part of a node-redis client (`createClient()` from `redis` v5/v6) the store uses.
- * The store never connects or closes it: create it, `await client.connect()`, pass it in.
- */
-export interface NodeRedisClientLike {
-  /** Connected and ready for commands. */
-  readonly isReady: boolean;
-  sendCommand(args: string[], options?: { abortSignal?: AbortSignal }): Promise<unknown>;
-  duplicate(): unknown;
-  on(event: 'ready', listener: () => void): unknown;
-  removeListener(event: 'ready', listener: () => void): unknown;
-}
-
-/**
- * The part of an ioredis client (`new Redis()` / `new Cluster()` from `ioredis` v5/v6) the store
- * uses. The store never connects or closes it.
- */
-export interface IoRedisClientLike {
-  /** `'ready'` when connected. */
-  readonly status: string;
-  call(command: string, ...args: string[]): Promise<unknown>;
-  duplicate(): unknown;
-  on(event: 'ready', listener: () => void): unknown;
-  removeListener(event: 'ready', listener: () => void): unknown;
-}
-
-/**
- * A node-redis or ioredis client the user created and owns.
- *
- * @example
- * ```ts
- * const client: RedisClientLike = await createClient({ url: 'redis://127.0.0.1:6379' }).connect();
- * ```
- */
-export type RedisClientLike = NodeRedisClientLike | IoRedisClientLike;
+const noop = () => {};
 
 /** A Redis command failed, timed out, or could not be sent (connection not ready). */
 export class UnavailableError extends Error {
@@ -61,54 +26,6 @@ export interface Connection {
   createSubscriber(onMessage: (channel: string, message: string) => void): Subscriber;
   /** Stop listening to the user's client (which stays open). */
   close(): void;
-}
-
-interface Shape {
-  client: Record<string, unknown>;
-  ready(): boolean;
-  raw(args: string[], signal: AbortSignal): Promise<unknown>;
-  on(event: string, listener: Listener): void;
-  off(event: string, listener: Listener): void;
-  connect(): void;
-  destroy(): void;
-}
-
-type Methods = Partial<Record<string, (...args: unknown[]) => unknown>>;
-
-const noop = () => {};
-
-function shapeOf(value: unknown): Shape | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const client = value as Record<string, unknown>;
-  const m = value as Methods;
-  if (typeof m.on !== 'function' || typeof m.duplicate !== 'function') return undefined;
-  const events = {
-    on: (event: string, listener: Listener) => void m.on?.call(client, event, listener),
-    off: (event: string, listener: Listener) => void m.removeListener?.call(client, event, listener),
-  };
-  if (typeof m.sendCommand === 'function' && typeof client.isReady === 'boolean') {
-    return {
-      client,
-      ...events,
-      ready: () => client.isReady === true,
-      raw: (args, signal) => m.sendCommand?.call(client, args, { abortSignal: signal }) as Promise<unknown>,
-      connect: () => (m.connect?.call(client) as Promise<unknown> | undefined)?.catch(noop),
-      destroy: () => void (m.destroy ?? m.disconnect)?.call(client),
-    };
-  }
-  if (typeof m.call === 'function' && typeof client.status === 'string') {
-    return {
-      client,
-      ...events,
-      ready: () => client.status === 'ready',
-      raw: (args) => m.call?.apply(client, args) as Promise<unknown>,
-      connect: () => {
-        if (client.status === 'wait') (m.connect?.call(client) as Promise<unknown> | undefined)?.catch(noop);
-      },
-      destroy: () => void m.disconnect?.call(client),
-    };
-  }
-  return undefined;
 }
 
 function sanitized(error: unknown): UnavailableError {
@@ -193,12 +110,17 @@ function wrap(shape: Shape, timeoutMs: number): Wrapped {
   };
 }
 
-function subscriberOf(shape: Shape, timeoutMs: number, onMessage: (channel: string, message: string) => void): Subscriber {
+function subscriberOf(
+  shape: Shape,
+  timeoutMs: number,
+  onMessage: (channel: string, message: string) => void,
+): Subscriber {
   const conn = wrap(shape, timeoutMs);
   const nodeRedis = typeof shape.client.isReady === 'boolean';
   const listener = (message: unknown, channel: unknown) => onMessage(String(channel), String(message));
   shape.on('error', noop);
-  if (!nodeRedis) shape.on('message', ((channel: string, message: string) => listener(message, channel)) as Listener);
+  if (!nodeRedis)
+    shape.on('message', ((channel: string, message: string) => listener(message, channel)) as Listener);
   shape.connect();
   const run = async (command: 'subscribe' | 'unsubscribe', channel: string) => {
     await conn.whenReady();

@@ -1,4 +1,5 @@
-export type { IoRedisClientLike, NodeRedisClientLike, RedisClientLike } from './client.js';
+export type { IoRedisClientLike, NodeRedisClientLike, RedisClientLike } from './clientShape.js';
+export { STORE_UNAVAILABLE } from './errors.js';
 export type { RedisStoreOptions, RedisStorePolicy } from './options.js';
-export { createRedisStore, STORE_UNAVAILABLE } from './redisStore.js';
 export type { RedisTokenStore } from './redisStore.js';
+export { createRedisStore } from './redisStore.js';

@@ -34,7 +34,11 @@ export function release(ctx: LockContext, keys: Keys, owner: string): Promise<un
  * connection's error when Redis fails. A lock won by an attempt nobody waits for any more
  * (aborted, timed out) is released at once.
  */
-export async function acquire(ctx: LockContext, keys: Keys, signal: AbortSignal | undefined): Promise<string> {
+export async function acquire(
+  ctx: LockContext,
+  keys: Keys,
+  signal: AbortSignal | undefined,
+): Promise<string> {
   let wakes = 0;
   let wake: (() => void) | undefined;
   let listening: ReturnType<Notifier['listen']> | undefined;
@@ -47,7 +51,10 @@ export async function acquire(ctx: LockContext, keys: Keys, signal: AbortSignal 
       const releaseLate = (reply: unknown) => {
         if (reply === 'OK') release(ctx, keys, owner).catch(() => {});
       };
-      const attempt = ctx.conn.send(['SET', keys.lock, owner, 'NX', 'PX', String(ctx.lockTtlMs)], releaseLate);
+      const attempt = ctx.conn.send(
+        ['SET', keys.lock, owner, 'NX', 'PX', String(ctx.lockTtlMs)],
+        releaseLate,
+      );
       const reply = await race(attempt, signal, () => {
         abandoned = true;
         attempt.then(releaseLate, () => {});
@@ -121,7 +128,9 @@ export function watchdog(
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
   const lost = (why: string) =>
-    controller.abort(new TokVaultError(`Redis lock "${keys.lock}" was lost (${why}); the refresh was abandoned`));
+    controller.abort(
+      new TokVaultError(`Redis lock "${keys.lock}" was lost (${why}); the refresh was abandoned`),
+    );
   const tick = async () => {
     const sentAt = Date.now();
     try {

@@ -129,16 +129,19 @@ function ms(name: string, value: unknown, fallback: number, min: number): number
 function resolveKey(value: unknown): CryptoKey | Uint8Array<ArrayBuffer> | undefined {
   if (value === undefined) return undefined;
   const expected = 'a 32-byte key (Uint8Array, Buffer or ArrayBuffer) or an AES-GCM 256-bit CryptoKey';
-  if (!globalThis.crypto?.subtle) invalid('encryptionKey', `${expected}, and needs WebCrypto (globalThis.crypto)`);
+  if (!globalThis.crypto?.subtle)
+    invalid('encryptionKey', `${expected}, and needs WebCrypto (globalThis.crypto)`);
   if (typeof CryptoKey !== 'undefined' && value instanceof CryptoKey) {
     const algorithm = value.algorithm as Partial<AesKeyAlgorithm>;
     const usable = value.usages.includes('encrypt') && value.usages.includes('decrypt');
-    if (algorithm.name !== 'AES-GCM' || algorithm.length !== 256 || !usable) invalid('encryptionKey', expected);
+    if (algorithm.name !== 'AES-GCM' || algorithm.length !== 256 || !usable)
+      invalid('encryptionKey', expected);
     return value;
   }
   let bytes: Uint8Array | undefined;
   if (value instanceof ArrayBuffer) bytes = new Uint8Array(value);
-  else if (ArrayBuffer.isView(value)) bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  else if (ArrayBuffer.isView(value))
+    bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   if (bytes?.byteLength !== 32) invalid('encryptionKey', expected);
   return Uint8Array.from(bytes);
 }

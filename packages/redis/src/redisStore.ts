@@ -1,16 +1,22 @@
 /**
  * `createRedisStore`: a `TokenStore` shared by every process that uses the same Redis.
  */
-import { createMemoryStore, type StoredToken, type TokenStore, type TokenStoreLock, TokenRefreshError, TokVaultError } from '@tokvault/core';
-import { connectionOf, type RedisClientLike, UnavailableError } from './client.js';
+import {
+  createMemoryStore,
+  type StoredToken,
+  type TokenStore,
+  type TokenStoreLock,
+  TokVaultError,
+} from '@tokvault/core';
+import { connectionOf, UnavailableError } from './client.js';
+import type { RedisClientLike } from './clientShape.js';
 import { createCodec } from './codec.js';
+import { unavailable } from './errors.js';
 import { acquire, type Keys, type LockContext, release, watchdog } from './lock.js';
 import { Notifier } from './notifier.js';
 import { type RedisStoreOptions, resolveOptions } from './options.js';
 import { READ, REMOVE, runScript, WRITE } from './scripts.js';
-
-/** The `code` of the `TokenRefreshError` thrown when Redis cannot be used and the policy forbids going on. */
-export const STORE_UNAVAILABLE = 'store_unavailable';
+import { subscribeTo } from './subscribe.js';
 
 const WRITE_ATTEMPTS = 3;
 
@@ -29,16 +35,6 @@ export interface RedisTokenStore extends TokenStore {
    * client you passed in. Later calls reject with a `TokVaultError`. Idempotent.
    */
   close(): Promise<void>;
-}
-
-function unavailable(what: string, key: string, error: unknown, closed = true): TokenRefreshError {
-  const why = error instanceof Error ? error.message : 'unknown error';
-  const policy = closed ? '; policy "fail-closed" never refreshes without the shared lock' : '';
-  return new TokenRefreshError(`Redis token store could not ${what} "${key}": ${why}${policy}`, {
-    cause: error,
-    retryable: true,
-    code: STORE_UNAVAILABLE,
-  });
 }
 
 /**
@@ -70,7 +66,8 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
   const failClosed = o.policy === 'fail-closed';
 
   const keysOf = (key: string): Keys => {
-    if (typeof key !== 'string' || key === '') throw new TypeError('Redis token store: key must be a non-empty string');
+    if (typeof key !== 'string' || key === '')
+      throw new TypeError('Redis token store: key must be a non-empty string');
     const tag = `{${o.prefix}:${key}}`;
     return { token: `${tag}:token`, lock: `${tag}:lock`, channel: `${tag}:events` };
   };
@@ -189,38 +186,8 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
     },
   };
   if (notifier) {
-    store.subscribe = (key, listener) => {
-      const keys = keysOf(key);
-      let queue = Promise.resolve();
-      let active = true;
-      // Messages carry no token: a `set` is read back (and decrypted), in message order.
-      const readBack = () => {
-        const next = read(key).catch(() => undefined);
-        queue = queue
-          .then(async () => {
-            const token = await next;
-            if (token && active) listener(token);
-          })
-          .catch(() => {});
-      };
-      const listening = notifier.listen(keys.channel, (message) => {
-        if (message === 'set') readBack();
-        if (message !== 'del') return;
-        queue = queue
-          .then(() => {
-            if (active) listener(undefined);
-          })
-          .catch(() => {});
-      });
-      // A write that landed while SUBSCRIBE was on its way sent its message before we listened.
-      void listening.ready.then(() => {
-        if (active) readBack();
-      });
-      return () => {
-        active = false;
-        listening.off();
-      };
-    };
+    store.subscribe = (key, listener) =>
+      subscribeTo(notifier, keysOf(key).channel, () => read(key), listener);
   }
   return store;
 }

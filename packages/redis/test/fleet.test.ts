@@ -114,7 +114,10 @@ describe('fleet', () => {
     slow.setLatency(5_000);
     void victim.round('slow', CALLERS, 'refresh').catch(() => {});
     // The victim holds the lock and its token request has reached the server: kill it now.
-    await vi.waitFor(() => expect(slow.stats.tokenRequests).toBe(before + 1), { timeout: 10_000, interval: 5 });
+    await vi.waitFor(() => expect(slow.stats.tokenRequests).toBe(before + 1), {
+      timeout: 10_000,
+      interval: 5,
+    });
     const died = new Promise((resolve) => victim.child.once('exit', resolve));
     victim.child.kill('SIGKILL');
     await died;

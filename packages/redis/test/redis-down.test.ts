@@ -5,7 +5,12 @@
  */
 import { createTokenVault, type FetchToken, TokenRefreshError, type TokenVault } from '@tokvault/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRedisStore, type RedisStorePolicy, type RedisTokenStore, STORE_UNAVAILABLE } from '../src/index.js';
+import {
+  createRedisStore,
+  type RedisStorePolicy,
+  type RedisTokenStore,
+  STORE_UNAVAILABLE,
+} from '../src/index.js';
 import { CLIENT_KINDS, connect, type TestClient, uniquePrefix } from './helpers.js';
 import { type PrivateRedis, startPrivateRedis } from './privateRedis.js';
 
@@ -17,9 +22,10 @@ function settles<T>(promise: Promise<T>, ms = 5_000): Promise<PromiseSettledResu
   const hang = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`call still pending after ${ms} ms`)), ms);
   });
-  return Promise.race([Promise.allSettled([promise]).then(([r]) => r as PromiseSettledResult<T>), hang]).finally(
-    () => clearTimeout(timer),
-  );
+  return Promise.race([
+    Promise.allSettled([promise]).then(([r]) => r as PromiseSettledResult<T>),
+    hang,
+  ]).finally(() => clearTimeout(timer));
 }
 
 describe.each(CLIENT_KINDS)('Redis unavailable mid-run (%s)', (kind) => {
@@ -29,7 +35,10 @@ describe.each(CLIENT_KINDS)('Redis unavailable mid-run (%s)', (kind) => {
   let vaults: TokenVault[];
   let clockOffset: number;
   let fetches: number;
-  const fetchToken = vi.fn<FetchToken>(async () => ({ accessToken: `down-token-${++fetches}`, expiresIn: HOUR_S }));
+  const fetchToken = vi.fn<FetchToken>(async () => ({
+    accessToken: `down-token-${++fetches}`,
+    expiresIn: HOUR_S,
+  }));
 
   beforeEach(async () => {
     server = await startPrivateRedis();
@@ -50,7 +59,11 @@ describe.each(CLIENT_KINDS)('Redis unavailable mid-run (%s)', (kind) => {
   });
 
   function setup(policy: RedisStorePolicy, count = 1): TokenVault[] {
-    const store = createRedisStore(redis.client, { prefix: uniquePrefix('down'), policy, commandTimeoutMs: 150 });
+    const store = createRedisStore(redis.client, {
+      prefix: uniquePrefix('down'),
+      policy,
+      commandTimeoutMs: 150,
+    });
     stores.push(store);
     const made = Array.from({ length: count }, () =>
       createTokenVault({ name: 'api', fetchToken, store, retry: false, now: () => Date.now() + clockOffset }),
@@ -72,7 +85,10 @@ describe.each(CLIENT_KINDS)('Redis unavailable mid-run (%s)', (kind) => {
 
       expect(await settles(vault.getToken())).toMatchObject({ status: 'fulfilled', value: first });
       // A second vault of this process gets the copy the store last saw, without Redis.
-      expect(await settles(sibling.getToken())).toMatchObject({ status: 'fulfilled', value: { accessToken: first.accessToken } });
+      expect(await settles(sibling.getToken())).toMatchObject({
+        status: 'fulfilled',
+        value: { accessToken: first.accessToken },
+      });
 
       clockOffset = (HOUR_S + 1) * 1_000; // the token has expired
       for (const call of [vault.getToken(), vault.refresh(), sibling.getToken()]) {
@@ -93,9 +109,13 @@ describe.each(CLIENT_KINDS)('Redis unavailable mid-run (%s)', (kind) => {
       await stop();
 
       clockOffset = (HOUR_S + 1) * 1_000;
-      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => settles((i % 2 ? a : b).getToken())));
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => settles((i % 2 ? a : b).getToken())),
+      );
       expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
-      const tokens = new Set(results.map((r) => (r as PromiseFulfilledResult<{ accessToken: string }>).value.accessToken));
+      const tokens = new Set(
+        results.map((r) => (r as PromiseFulfilledResult<{ accessToken: string }>).value.accessToken),
+      );
       expect(tokens).toEqual(new Set(['down-token-2']));
       expect(fetchToken).toHaveBeenCalledTimes(2);
     });

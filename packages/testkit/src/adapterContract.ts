@@ -145,13 +145,29 @@ export function contractBody(kind: ContractBodyKind): { body: ContractBody; expe
 }
 
 /**
- * Register the adapter contract as a vitest `describe` block.
+ * Register the adapter contract as a vitest `describe` block. Each test gets a fresh vault
+ * (no retries, on a manual clock shared with the mock server) and a fresh client from `factory`.
+ * The API runs under MSW at `https://api.contract.test/v1/` and accepts only the newest token
+ * (`singleActiveToken`). Scenarios: `burst` concurrent requests after a client-side and after a
+ * server-side expiry (1 token request, all succeed); a stale-401 storm of `storm` requests (the
+ * rotation is the only token request, 0 failures); retry once (2 hits, the client's error);
+ * `insufficient_scope` not refreshed; body replay per kind (POST, and JSON with PUT/PATCH); a
+ * stream body not retried; opt-out; origins; abort during a refresh (at once, others succeed);
+ * refresh failure (every request rejects with `TokenRefreshError` whose `cause` is the source's
+ * error; the next request succeeds).
  *
  * @example
  * ```ts
- * describeAdapterContract('fetch', ({ vault, origin }) => {
+ * describeAdapterContract('fetch', ({ vault, baseUrl, origin }) => {
  *   const authFetch = createAuthFetch(vault, { origins: origin });
- *   return { httpErrors: 'resolve', send: (r) => sendWithFetch(authFetch, r), classify };
+ *   return {
+ *     httpErrors: 'resolve',
+ *     send: async ({ method, url, body, signal, optOut }) =>
+ *       readContractResponse(
+ *         await authFetch(new URL(url, baseUrl), { method, signal, ...toFetchBody(body), tokenVault: !optOut }),
+ *       ),
+ *     classify: (error, request) => classifyVaultError(error, request) ?? { kind: 'other', error },
+ *   };
  * });
  * ```
  */

@@ -1,0 +1,14 @@
+import { createClient } from 'redis';
+import { createRedisStore } from './src/index.js';
+const c = await createClient({ url: 'redis://127.0.0.1:6379' }).connect();
+await c.sendCommand(['CLIENT', 'SETNAME', 'dbgmain']);
+const count = async () => String(await c.sendCommand(['CLIENT', 'LIST'])).split('\n').filter((l) => l.includes('name=dbg')).length;
+const store = createRedisStore(c, { prefix: 'dbg-x' });
+const un = store.subscribe!('k', () => {});
+await new Promise((r) => setTimeout(r, 300));
+console.log('after subscribe', String(await c.sendCommand(['CLIENT', 'LIST'])).split('\n').filter((l) => l.includes('sub=1') || l.includes('dbg')));
+await store.close();
+await new Promise((r) => setTimeout(r, 300));
+console.log('after close', String(await c.sendCommand(['CLIENT', 'LIST'])).split('\n').filter((l) => l.includes('sub=1') || l.includes('dbg')));
+un();
+c.destroy();

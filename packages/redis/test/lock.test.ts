@@ -1,0 +1,107 @@
+/**
+ * The lock protocol and key layout, checked against raw Redis: hash-tagged keys, TTL = expiry,
+ * PTTL-based reads, owner-checked writes, compare-and-delete release, the watchdog noticing a
+ * lost lock, a crashed holder's lock expiring, pub/sub waking waiters.
+ */
+import { type StoredToken, TokVaultError } from '@tokvault/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createRedisStore, type RedisStoreOptions, type RedisTokenStore } from '../src/index.js';
+import { connect, deleteKeys, type TestClient, uniquePrefix } from './helpers.js';
+
+const token = (overrides: Partial<StoredToken> = {}): StoredToken => ({
+  accessToken: `lock-access-${Math.random().toString(36).slice(2)}`,
+  tokenType: 'Bearer',
+  expiresAt: Date.now() + 60_000,
+  ...overrides,
+});
+
+describe.each(['node-redis 6', 'ioredis 6'] as const)('lock protocol (%s)', (kind) => {
+  let redis: TestClient;
+  let prefix: string;
+  const stores: RedisTokenStore[] = [];
+  const storeWith = (options: RedisStoreOptions = {}) => {
+    const store = createRedisStore(redis.client, { prefix, ...options });
+    stores.push(store);
+    return store;
+  };
+  const key = (name: string, part: 'token' | 'lock') => `{${prefix}:${name}}:${part}`;
+
+  beforeAll(async () => {
+    redis = await connect(kind);
+    prefix = uniquePrefix('lock');
+  });
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((s) => s.close()));
+  });
+  afterAll(async () => {
+    await deleteKeys(redis, prefix);
+    await redis.close();
+  });
+
+  it('stores the token under {prefix:name}:token with a TTL matching its expiry, and the lock beside it', async () => {
+    const store = storeWith({ lockTtlMs: 5_000 });
+    await store.withLock('keys', async (lock) => {
+      expect(Number(await redis.command('PTTL', key('keys', 'lock')))).toBeGreaterThan(0);
+      expect(Number(await redis.command('PTTL', key('keys', 'lock')))).toBeLessThanOrEqual(5_000);
+      await lock.set(token({ expiresAt: Date.now() + 60_000 }));
+    });
+    const pttl = Number(await redis.command('PTTL', key('keys', 'token')));
+    expect(pttl).toBeGreaterThan(55_000);
+    expect(pttl).toBeLessThanOrEqual(60_000);
+    expect(await redis.command('EXISTS', key('keys', 'lock'))).toBe(0);
+
+    await store.withLock('forever', (lock) => lock.set(token({ expiresAt: undefined })));
+    expect(Number(await redis.command('PTTL', key('forever', 'token')))).toBe(-1);
+  });
+
+  it('get derives expiresAt from Redis PTTL, not from the writer clock', async () => {
+    const store = storeWith();
+    await store.withLock('pttl', (lock) => lock.set(token({ expiresAt: Date.now() + 600_000 })));
+    await redis.command('PEXPIRE', key('pttl', 'token'), '20000');
+    const read = await store.get('pttl');
+    expect(read?.expiresAt).toBeGreaterThan(Date.now() + 15_000);
+    expect(read?.expiresAt).toBeLessThanOrEqual(Date.now() + 20_000);
+  });
+
+  it('a holder whose lock was taken over cannot write, sees lock.signal abort, and does not delete the new lock', async () => {
+    const store = storeWith({ lockTtlMs: 90 });
+    await store.withLock('stolen', (lock) => lock.set(token({ accessToken: 'lock-newer' })));
+    await store.withLock('stolen', async (lock) => {
+      await redis.command('SET', key('stolen', 'lock'), 'someone-else', 'PX', '10000');
+      await expect(lock.set(token({ accessToken: 'lock-stale' }))).rejects.toBeInstanceOf(TokVaultError);
+      await vi.waitFor(() => expect(lock.signal.aborted).toBe(true), { timeout: 3_000, interval: 10 });
+      expect(lock.signal.reason).toBeInstanceOf(TokVaultError);
+    });
+    expect(await redis.command('GET', key('stolen', 'lock'))).toBe('someone-else');
+    expect((await store.get('stolen'))?.accessToken).toBe('lock-newer');
+    await redis.command('DEL', key('stolen', 'lock'));
+  });
+
+  it("a crashed holder's lock (never released) delays the next holder only until its TTL runs out", async () => {
+    const store = storeWith({ pollIntervalMs: 20 });
+    await redis.command('SET', key('crashed', 'lock'), 'crashed-process', 'PX', '300');
+    const task = vi.fn(async () => 'ran');
+    await expect(store.withLock('crashed', task, { signal: AbortSignal.timeout(5_000) })).resolves.toBe(
+      'ran',
+    );
+    expect(task).toHaveBeenCalledTimes(1);
+  });
+
+  it('waiters wake on pub/sub when the lock is released (the poll backstop is 60 s here)', async () => {
+    const [holderStore, waiterStore] = [storeWith(), storeWith({ pollIntervalMs: 60_000 })];
+    let release!: () => void;
+    const entered = new Promise<void>((resolve) => {
+      void holderStore.withLock('wake', async () => {
+        resolve();
+        await new Promise<void>((r) => {
+          release = r;
+        });
+      });
+    });
+    await entered;
+    const waiter = waiterStore.withLock('wake', async () => 'woken', { signal: AbortSignal.timeout(5_000) });
+    await new Promise((r) => setTimeout(r, 50)); // the waiter has tried once and subscribed
+    release();
+    await expect(waiter).resolves.toBe('woken');
+  });
+});
