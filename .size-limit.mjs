@@ -34,6 +34,9 @@ for (const { pkg, entry = 'index', limit } of budgets) {
     console.warn(`size: ${name} skipped: ${dir}/src/${entry}.ts does not exist yet`);
     continue;
   }
+  if (!existsSync(`${dir}/dist/${entry}.js`)) {
+    throw new Error(`size: ${dir}/dist/${entry}.js does not exist: run \`pnpm build\` first`);
+  }
   const external = [
     ...Object.keys(manifest.dependencies ?? {}),
     ...Object.keys(manifest.peerDependencies ?? {}),

@@ -123,17 +123,12 @@ function checkManifest(pkg, dir, errors) {
   return targets;
 }
 
-function checkTarball(tarball, targets, errors) {
+function checkTarball(tarball, targets, sources, errors) {
   const list = run('tar', ['-tzf', tarball]);
   if (!list.ok) return errors.push(`cannot list ${tarball}: ${list.out}`);
   const files = new Set(list.out.split('\n').map((f) => f.replace(/^package\//, '')));
-  for (const f of [
-    'LICENSE',
-    'README.md',
-    'CHANGELOG.md',
-    'package.json',
-    ...targets.map((t) => t.slice(2)),
-  ]) {
+  const required = ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', ...targets, ...sources];
+  for (const f of required.map((t) => t.replace(/^\.\//, ''))) {
     if (!files.has(f)) errors.push(`tarball lacks ${f}`);
   }
   for (const f of files) {
@@ -177,7 +172,10 @@ try {
       errors.push(`pnpm pack failed:\n${pack.out}`);
     } else {
       const path = join(dest, tarball);
-      checkTarball(path, targets, errors);
+      const sources = Object.values(pkg.exports ?? {})
+        .map((entry) => entry?.[SOURCE_CONDITION])
+        .filter((src) => typeof src === 'string');
+      checkTarball(path, targets, sources, errors);
       const publint = run(bin('publint'), ['run', path, '--strict']);
       console.log(publint.out.replace(/^/gm, '  publint | '));
       if (!publint.ok || /\n(Errors|Warnings|Suggestions):/.test(`\n${publint.out}`)) {

@@ -2,15 +2,17 @@
 /**
  * Pack smoke test: the published artefacts, used as a consumer would use them.
  *
- *   node .ci/pack-smoke.mjs          (run after `pnpm build`; builds a package whose dist/ is missing)
+ *   node .ci/pack-smoke.mjs          (after `pnpm build`; rebuilds a package whose dist/ is missing or stale)
  *
  * 1. `pnpm pack` every public package that has src/index.ts (workspace:^ ranges become real ones).
- * 2. For each Node - the machine's system Node 20 and the pinned Node 24 (this script's own) - make
+ * 2. For each Node - the machine's system Node 20 and the pinned Node 24 (`pnpm exec node`) - make
  *    an empty project under $TMPDIR and `npm install` the tarballs, plus the client libraries at
  *    versions that Node supports (Node 20: ky 1 and msw 2; Node 24: ky 2 and msw 3).
- * 3. Run .ci/smoke/harness.cjs through `import` (esm.mjs) and `require` (cjs.cjs) on that Node:
+ * 3. Type-check a consumer file against the installed packages (tsc: bundler, node16, nodenext).
+ * 4. Run .ci/smoke/harness.cjs through `import` (esm.mjs) and `require` (cjs.cjs) on that Node:
  *    every package is loaded; core, axios, ky and fetch make real requests against a loopback
- *    token endpoint and API (one refresh after a revocation, one retried 401).
+ *    token endpoint and API (one refresh after a revocation, one retried 401), and
+ *    @tokvault/msw's HTTP server serves @tokvault/core/oauth2's clientCredentials.
  *
  * Env: SMOKE_SYSTEM_NODE=/path/to/node overrides the system Node lookup; SMOKE_KEEP=1 keeps the
  * temporary projects.
@@ -176,10 +178,27 @@ try {
   const projects = await Promise.all(installs);
   log(`installed the tarballs into ${projects.map((p) => p.label).join(' and ')} projects under ${work}`);
 
-  // 3. import and require, on each Node.
+  // 3. Types as a TypeScript consumer sees them (the repo's tsc, skipLibCheck off), started now
+  //    to run alongside step 4: ky 1 / msw 2 types through a bundler; ky 2 / msw 3 through
+  //    nodenext and node16.
+  const tsc = join(root, 'node_modules', '.bin', 'tsc');
+  const checks = projects.flatMap((project) =>
+    writeTypeChecks(project.dir, names)
+      .filter(
+        (config) => (project === projects.at(-1)) !== config.includes('bundler') || projects.length === 1,
+      )
+      .map((config) => ({ project, config })),
+  );
+  const typeResults = Promise.all(
+    checks.map(({ project, config }) =>
+      run(tsc, ['-p', config], { cwd: join(project.dir, 'types'), timeoutMs: 180_000 }),
+    ),
+  );
+
+  // 4. import and require, on each Node.
   for (const project of projects) {
     for (const entry of ['esm.mjs', 'cjs.cjs']) {
-      const r = await run(project.node, [entry], { cwd: project.dir, timeoutMs: 30_000 });
+      const r = await run(project.node, [entry], { cwd: project.dir, timeoutMs: 60_000 });
       const what = `${project.label} ${entry.startsWith('esm') ? 'import ' : 'require'}`;
       const last = r.out.split('\n').at(-1) ?? '';
       if (r.ok && last.startsWith('{')) {
@@ -194,25 +213,7 @@ try {
     }
   }
 
-  // 4. Types as a TypeScript consumer sees them (the repo's tsc, skipLibCheck off).
-  const tsc = join(root, 'node_modules', '.bin', 'tsc');
-  // ky 1 / msw 2 types through a bundler; ky 2 / msw 3 through nodenext and node16 (2 at a time).
-  const checks = projects.flatMap((project) =>
-    writeTypeChecks(project.dir, names)
-      .filter(
-        (config) => (project === projects.at(-1)) !== config.includes('bundler') || projects.length === 1,
-      )
-      .map((config) => ({ project, config })),
-  );
-  const results = [];
-  for (let i = 0; i < checks.length; i += 2) {
-    const batch = checks
-      .slice(i, i + 2)
-      .map(({ project, config }) =>
-        run(tsc, ['-p', config], { cwd: join(project.dir, 'types'), timeoutMs: 120_000 }),
-      );
-    results.push(...(await Promise.all(batch)));
-  }
+  const results = await typeResults;
   checks.forEach(({ project, config }, i) => {
     const what = `${project.label} types ${config.replace(/^tsconfig\.|\.json$/g, '')}`;
     if (results[i].ok) log(`ok   ${what}`);

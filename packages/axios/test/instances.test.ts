@@ -1,6 +1,16 @@
+import axios from 'axios';
 import { describe, expect, it } from 'vitest';
 import { attachTokenVault } from '../src/index.js';
-import { ADAPTERS, createApi, OTHER, useMockApi, useVaults } from './support.js';
+import {
+  ADAPTERS,
+  clientCredentials,
+  createApi,
+  gate,
+  OTHER,
+  useMockApi,
+  useVaults,
+  waitUntil,
+} from './support.js';
 
 const { auth, seen } = useMockApi();
 const createVault = useVaults();
@@ -61,5 +71,30 @@ describe.each(ADAPTERS)('instances (%s adapter)', (adapter) => {
     expect(apiHit?.headers['x-other-token']).toBeUndefined();
     expect(otherHit?.authorization).toBeNull();
     expect(otherHit?.headers['x-other-token']).toMatch(/^Bearer /);
+  });
+
+  it('a request already waiting for the refresh when detach() runs is still resent with the new token', async () => {
+    const release = gate();
+    const fetchToken = clientCredentials(axios.create());
+    let calls = 0;
+    const vault = createVault({
+      fetchToken: async (ctx) => {
+        calls += 1;
+        if (calls === 2) await release.promise;
+        return fetchToken(ctx);
+      },
+    });
+    const api = createApi(adapter);
+    const detach = attachTokenVault(api, vault);
+    await api.get('/before');
+    auth.expireAll();
+    const pending = api.get('/during');
+    await waitUntil(() => calls === 2);
+
+    detach();
+    release.open();
+
+    await expect(pending).resolves.toMatchObject({ status: 200 });
+    expect(seen.map((s) => s.path)).toEqual(['/before', '/during', '/during']);
   });
 });

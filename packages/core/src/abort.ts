@@ -20,6 +20,7 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => {
+        signal.removeEventListener('abort', onAbort);
         resolve(value);
       },
       (error: unknown) => {

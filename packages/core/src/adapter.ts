@@ -16,7 +16,7 @@ export interface AdapterOptions<TResponse = Response> {
   /**
    * Which URLs get the token: an origin (`'https://api.example.com'`), a list of origins, or
    * `'*'` for every origin. A URL's path is ignored, only its origin counts.
-   * @default the client's base URL origin (axios `baseURL`, ky `prefix`/`prefixUrl`)
+   * @default the client's base URL origin (axios `baseURL`, ky `prefix`/`baseUrl`/`prefixUrl`, fetch: the page's origin in a browser)
    */
   origins?: string | readonly string[] | undefined;
   /**

@@ -139,7 +139,6 @@ interface Obtained extends Entry {
 interface Flight {
   promise: Promise<Token>;
   controller: AbortController;
-  timer: ReturnType<typeof setTimeout>;
 }
 
 const noop = () => {};
@@ -199,7 +198,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     signal: AbortSignal,
     startedEpoch: number,
   ): Promise<Obtained> {
-    const previous = entry?.token;
+    let previous = entry?.token;
     const deadline = o.now() + o.refreshTimeoutMs;
     const fetchFresh = async (fetchSignal: AbortSignal): Promise<Obtained> => ({
       ...(await fetchWithRetry(o, { reason, previous, signal: fetchSignal, deadline })),
@@ -208,8 +207,11 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     if (!store) return fetchFresh(signal);
     const readShared = async (): Promise<Obtained | undefined> => {
       const stored = await store.get(name);
-      if (!stored || stored.accessToken === avoid) return undefined;
+      if (!stored) return undefined;
       const shared = { token: createToken(stored), obtainedAt: o.now(), source: 'store' as const };
+      // The freshest known token: another sharer may have rotated its refresh token.
+      previous = shared.token;
+      if (stored.accessToken === avoid) return undefined;
       return phaseOf(shared, shared.obtainedAt, o) === 'expired' ? undefined : shared;
     };
     const cached = await readShared();
@@ -245,7 +247,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     promise.catch(noop);
     // The flight exists before anything runs, so re-entrant calls (from listeners or from
     // fetchToken itself) join it instead of starting a second one.
-    const current: Flight = { promise, controller, timer };
+    const current: Flight = { promise, controller };
     flight = current;
     const land = () => {
       clearTimeout(timer);
@@ -319,11 +321,9 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     closed = true;
     scheduler.stop();
     unsubscribe?.();
-    if (flight) {
-      clearTimeout(flight.timer);
-      flight.controller.abort(new VaultClosedError(name));
-      flight = undefined;
-    }
+    // The flight's own rejection handler clears its timeout timer.
+    flight?.controller.abort(new VaultClosedError(name));
+    flight = undefined;
     emitter.clear();
     entry = undefined;
   }

@@ -68,7 +68,8 @@ function cancel(response: Response): void {
  * `URLSearchParams`) are sent again on the retry; a `ReadableStream` body, or a body inside a
  * `Request` input, cannot be replayed: that request's 401 is returned without a retry.
  *
- * @throws TypeError when `origins` is missing (there is no base URL to infer it from) or invalid.
+ * @throws TypeError when `origins` is invalid, or missing outside a browser (in a browser it
+ *   defaults to the page's origin; elsewhere there is no base URL to infer it from).
  * @example
  * ```ts
  * import { createAuthFetch } from '@tokvault/fetch';
@@ -78,7 +79,9 @@ function cancel(response: Response): void {
  * ```
  */
 export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {}): AuthFetch {
-  const o = resolveAdapterOptions('createAuthFetch', options, { requireOrigins: true });
+  // In a browser the page's origin is the natural default (relative URLs resolve against it).
+  const page = (globalThis as { location?: { href?: string } }).location?.href;
+  const o = resolveAdapterOptions('createAuthFetch', options, { requireOrigins: true, baseUrl: page });
   const custom = options.fetch;
   if (custom !== undefined && typeof custom !== 'function') {
     throw new TypeError('createAuthFetch: option "fetch" must be a fetch-compatible function');
@@ -89,8 +92,7 @@ export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {
     const { tokenVault, ...rest } = init ?? {};
     const request = input instanceof Request ? input : undefined;
     const url = request ? request.url : String(input);
-    const location = (globalThis as { location?: { href?: string } }).location?.href;
-    if (tokenVault === false || !isAllowedOrigin(url, o.origins, location)) {
+    if (tokenVault === false || !isAllowedOrigin(url, o.origins, page)) {
       return init === undefined ? send(input) : send(input, rest);
     }
     const signal = rest.signal ?? request?.signal ?? undefined;

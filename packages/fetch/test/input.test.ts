@@ -10,7 +10,7 @@ import {
   OTHER_ORIGIN,
   useAdapterEnvironment,
 } from '@tokvault/testkit';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 const env = useAdapterEnvironment();
 const url = (id: string) => `${API_BASE_URL}echo?id=${id}`;
@@ -69,6 +69,23 @@ describe('options', () => {
     const vault = env.createVault();
     expect(() => createAuthFetch(vault)).toThrow(TypeError);
     expect(() => createAuthFetch(vault)).toThrow(/option "origins" is required.*'\*'/);
+    expect(() => createAuthFetch(vault, null as never)).toThrow('createAuthFetch: options must be an object');
+  });
+
+  it("in a browser, `origins` defaults to the page's origin", async () => {
+    vi.stubGlobal('location', new URL(`${API_ORIGIN}/app/`));
+    try {
+      const authFetch = createAuthFetch(env.createVault());
+      expect(await (await authFetch('/v1/echo?id=rel')).json()).toMatchObject({ authorization: true });
+      expect(await (await authFetch(`${OTHER_ORIGIN}/echo`)).json()).toMatchObject({ authorization: false });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('has the signature of fetch', () => {
+    const typed: typeof globalThis.fetch = createAuthFetch(env.createVault(), { origins: '*' });
+    expect(typed).toBeTypeOf('function');
   });
 
   it('`fetch` is the implementation used for every send; `tokenVault` never reaches it', async () => {

@@ -49,7 +49,15 @@ export type TokenVaultContext = {
   tokenVault?: boolean;
 };
 
-/** A hook callable by ky 1 (positional arguments) and ky 2 (one state object). */
+/**
+ * A hook callable by ky 1 (positional arguments) and ky 2 (one state object), so the same
+ * array fits both majors' `Hooks` type.
+ *
+ * @example
+ * ```ts
+ * const [setToken]: VersionAgnosticHook<void>[] = tokenVaultHooks(vault).beforeRequest;
+ * ```
+ */
 export type VersionAgnosticHook<TResult> = (first: unknown, ...rest: unknown[]) => Promise<TResult>;
 
 /**

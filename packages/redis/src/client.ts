@@ -89,7 +89,7 @@ function wrap(shape: Shape, timeoutMs: number): Wrapped {
     async send(args, onLateReply) {
       await whenReady();
       const wait = deadline(timeoutMs, `command ${args[0]}`);
-      const reply = shape.raw([...args], wait.signal);
+      const reply = Promise.resolve().then(() => shape.raw([...args], wait.signal));
       try {
         return await Promise.race([reply, wait.promise]);
       } catch (error) {
@@ -133,6 +133,8 @@ function subscriberOf(
     unsubscribe: (channel) => run('unsubscribe', channel),
     close() {
       conn.close();
+      // node-redis can finish a handshake that was under way when destroyed: destroy again then.
+      shape.on('ready', () => shape.destroy());
       shape.destroy();
     },
   };

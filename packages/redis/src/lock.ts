@@ -47,19 +47,13 @@ export async function acquire(
       signal?.throwIfAborted();
       const seen = wakes;
       const owner = randomUUID();
-      let abandoned = false;
       const releaseLate = (reply: unknown) => {
         if (reply === 'OK') release(ctx, keys, owner).catch(() => {});
       };
-      const attempt = ctx.conn.send(
-        ['SET', keys.lock, owner, 'NX', 'PX', String(ctx.lockTtlMs)],
-        releaseLate,
-      );
-      const reply = await race(attempt, signal, () => {
-        abandoned = true;
-        attempt.then(releaseLate, () => {});
-      });
-      if (reply === 'OK' && !abandoned) return owner;
+      const lockArgs = ['SET', keys.lock, owner, 'NX', 'PX', String(ctx.lockTtlMs)];
+      const attempt = ctx.conn.send(lockArgs, releaseLate);
+      const reply = await race(attempt, signal, () => attempt.then(releaseLate, () => {}));
+      if (reply === 'OK') return owner;
       if (!listening && ctx.notifier) {
         // Busy: subscribe for the holder's release, then try again at once (it may be gone).
         listening = ctx.notifier.listen(keys.channel, () => {
