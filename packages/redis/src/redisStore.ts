@@ -1,6 +1,7 @@
 /**
  * `createRedisStore`: a `TokenStore` shared by every process that uses the same Redis.
  */
+import { randomUUID } from 'node:crypto';
 import {
   createMemoryStore,
   type StoredToken,
@@ -16,7 +17,7 @@ import { acquire, type Keys, type LockContext, release, watchdog } from './lock.
 import { Notifier } from './notifier.js';
 import { type RedisStoreOptions, resolveOptions } from './options.js';
 import { READ, REMOVE, runScript, WRITE } from './scripts.js';
-import { subscribeTo } from './subscribe.js';
+import { createSubscriptions } from './subscribe.js';
 
 const WRITE_ATTEMPTS = 3;
 
@@ -64,6 +65,8 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
   const copies = new Map<string, StoredToken>();
   const closing = new AbortController();
   const failClosed = o.policy === 'fail-closed';
+  const origin = randomUUID();
+  const subscriptions = notifier && createSubscriptions(notifier, origin, (key) => read(key));
 
   const keysOf = (key: string): Keys => {
     if (typeof key !== 'string' || key === '')
@@ -77,6 +80,11 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
   const remember = (key: string, token: StoredToken | undefined) => {
     if (token) copies.set(key, { ...token });
     else copies.delete(key);
+  };
+  /** A token this store wrote: keep a copy, tell this store's listeners. */
+  const wrote = (key: string, token: StoredToken) => {
+    remember(key, token);
+    subscriptions?.emit(key, token);
   };
   const validCopy = (key: string) => {
     const copy = copies.get(key);
@@ -102,18 +110,15 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
     for (let attempt = 1; ; attempt++) {
       const ttl = token.expiresAt === undefined ? 0 : Math.max(1, Math.ceil(token.expiresAt - Date.now()));
       try {
-        const args = [owner, value, String(ttl), keys.channel];
+        const args = [owner, value, String(ttl), keys.channel, origin];
         const reply = await runScript(conn, WRITE, [keys.lock, keys.token], args);
         if (Number(reply) !== 1) break;
-        remember(key, token);
-        return;
       } catch {
         // The lock is still ours (the watchdog says so), and the write is idempotent: try again.
         if (attempt < WRITE_ATTEMPTS && !lost.aborted) continue;
-        // The token came from the one refresh we coordinated: keep it here even if Redis is gone.
-        remember(key, token);
-        return;
+        // Still failing: the token came from the one refresh we coordinated; keep it here.
       }
+      return wrote(key, token);
     }
     throw new TokVaultError(`Redis lock "${keys.lock}" is no longer held; token not written`);
   }
@@ -133,7 +138,7 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
     } catch (error) {
       if (!(error instanceof UnavailableError)) throw signal?.aborted ? signal.reason : error;
       if (failClosed) throw unavailable('lock', key, error);
-      const set = async (token: StoredToken) => remember(key, token);
+      const set = async (token: StoredToken) => wrote(key, token);
       return local.withLock(key, (held) => task({ signal: held.signal, set }), { signal });
     }
     const controller = new AbortController();
@@ -172,10 +177,11 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
       const keys = keysOf(key);
       copies.delete(key);
       try {
-        await runScript(conn, REMOVE, [keys.token], [keys.channel]);
+        await runScript(conn, REMOVE, [keys.token], [keys.channel, origin]);
       } catch (error) {
         throw unavailable('delete', key, error, false);
       }
+      subscriptions?.emit(key, undefined);
     },
     async close() {
       if (closing.signal.aborted) return;
@@ -185,9 +191,8 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
       copies.clear();
     },
   };
-  if (notifier) {
-    store.subscribe = (key, listener) =>
-      subscribeTo(notifier, keysOf(key).channel, () => read(key), listener);
+  if (subscriptions) {
+    store.subscribe = (key, listener) => subscriptions.subscribe(key, keysOf(key).channel, listener);
   }
   return store;
 }

@@ -19,7 +19,7 @@ function script(source: string): Script {
 export const READ = script(`return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}`);
 
 /**
- * KEYS: lock, token. ARGV: owner, value, ttl ms (0 = none), channel.
+ * KEYS: lock, token. ARGV: owner, value, ttl ms (0 = none), channel, origin (the writing store).
  * Writes only while the lock holds `owner`: a stale holder can never overwrite a newer token.
  */
 export const WRITE = script(`
@@ -29,7 +29,7 @@ if tonumber(ARGV[3]) > 0 then
 else
   redis.call('SET', KEYS[2], ARGV[2])
 end
-redis.call('PUBLISH', ARGV[4], 'set')
+redis.call('PUBLISH', ARGV[4], 'set ' .. ARGV[5])
 return 1`);
 
 /** KEYS: lock. ARGV: owner, ttl ms. The watchdog's lease extension, only for the owner. */
@@ -44,10 +44,10 @@ redis.call('DEL', KEYS[1])
 redis.call('PUBLISH', ARGV[2], 'unlock')
 return 1`);
 
-/** KEYS: token. ARGV: channel. Delete and tell the sharers. */
+/** KEYS: token. ARGV: channel, origin (the deleting store). Delete and tell the sharers. */
 export const REMOVE = script(`
 redis.call('DEL', KEYS[1])
-redis.call('PUBLISH', ARGV[1], 'del')
+redis.call('PUBLISH', ARGV[1], 'del ' .. ARGV[2])
 return 1`);
 
 /** Run a script by SHA, loading it with `EVAL` when the server does not know it yet. */

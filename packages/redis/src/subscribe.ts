@@ -1,42 +1,67 @@
 /**
- * `store.subscribe`: pub/sub messages carry no token (`set` / `del`), so a `set` is read back
- * (and decrypted) from Redis; listeners are called in message order.
+ * `store.subscribe`. Pub/sub messages carry no token, only `set <origin>` / `del <origin>`: a
+ * `set` from another store is read back (and decrypted) from Redis. Listeners of the SAME store
+ * are told synchronously when it writes or deletes (as the memory store does), and the pub/sub
+ * echo of the store's own message is skipped, so a late echo can never undo a newer local change.
  */
 import type { StoredToken } from '@tokvault/core';
 import type { Notifier } from './notifier.js';
 
-/** Subscribe `listener` to one key's channel; returns the unsubscribe function. */
-export function subscribeTo(
+type Listener = (token: StoredToken | undefined) => void;
+
+/** The subscriptions of one store. */
+export interface Subscriptions {
+  /** Subscribe `listener` to `key` (whose pub/sub channel is `channel`); returns unsubscribe. */
+  subscribe(key: string, channel: string, listener: Listener): () => void;
+  /** Tell this store's listeners of `key` about its own write (`token`) or delete (`undefined`). */
+  emit(key: string, token: StoredToken | undefined): void;
+}
+
+/** Create the subscription registry of a store identified by `origin` in its messages. */
+export function createSubscriptions(
   notifier: Notifier,
-  channel: string,
-  read: () => Promise<StoredToken | undefined>,
-  listener: (token: StoredToken | undefined) => void,
-): () => void {
-  let queue = Promise.resolve();
-  let active = true;
-  const deliver = (next: Promise<StoredToken | undefined>, deleted: boolean) => {
-    queue = queue
-      .then(async () => {
-        const token = await next;
-        if (active && (token || deleted)) listener(token);
-      })
-      .catch(() => {});
-  };
-  const readBack = () =>
-    deliver(
-      read().catch(() => undefined),
-      false,
-    );
-  const listening = notifier.listen(channel, (message) => {
-    if (message === 'set') readBack();
-    if (message === 'del') deliver(Promise.resolve(undefined), true);
-  });
-  // A write that landed while SUBSCRIBE was on its way sent its message before we listened.
-  void listening.ready.then(() => {
-    if (active) readBack();
-  });
-  return () => {
-    active = false;
-    listening.off();
+  origin: string,
+  read: (key: string) => Promise<StoredToken | undefined>,
+): Subscriptions {
+  const local = new Map<string, Set<(next: Promise<StoredToken | undefined>, deleted: boolean) => void>>();
+  return {
+    subscribe(key, channel, listener) {
+      let queue = Promise.resolve();
+      let active = true;
+      const deliver = (next: Promise<StoredToken | undefined>, deleted: boolean) => {
+        queue = queue
+          .then(async () => {
+            const token = await next;
+            if (active && (token || deleted)) listener(token);
+          })
+          .catch(() => {});
+      };
+      const readBack = () =>
+        deliver(
+          read(key).catch(() => undefined),
+          false,
+        );
+      const listening = notifier.listen(channel, (message) => {
+        const [type, from] = message.split(' ');
+        if (from === origin) return;
+        if (type === 'set') readBack();
+        if (type === 'del') deliver(Promise.resolve(undefined), true);
+      });
+      // A write that landed while SUBSCRIBE was on its way sent its message before we listened.
+      void listening.ready.then(() => {
+        if (active) readBack();
+      });
+      const mine = local.get(key) ?? new Set();
+      local.set(key, mine.add(deliver));
+      return () => {
+        active = false;
+        listening.off();
+        mine.delete(deliver);
+        if (mine.size === 0 && local.get(key) === mine) local.delete(key);
+      };
+    },
+    emit(key, token) {
+      for (const deliver of local.get(key) ?? []) deliver(Promise.resolve(token && { ...token }), !token);
+    },
   };
 }

@@ -3,7 +3,7 @@
  * PTTL-based reads, owner-checked writes, compare-and-delete release, the watchdog noticing a
  * lost lock, a crashed holder's lock expiring, pub/sub waking waiters.
  */
-import { type StoredToken, TokVaultError } from '@tokvault/core';
+import { createTokenVault, type StoredToken, TokVaultError } from '@tokvault/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRedisStore, type RedisStoreOptions, type RedisTokenStore } from '../src/index.js';
 import { connect, deleteKeys, type TestClient, uniquePrefix } from './helpers.js';
@@ -85,6 +85,28 @@ describe.each(['node-redis 6', 'ioredis 6'] as const)('lock protocol (%s)', (kin
       'ran',
     );
     expect(task).toHaveBeenCalledTimes(1);
+  });
+
+  it('vaults on the same store hear its writes and deletes at once; its own pub/sub echo is ignored', async () => {
+    const store = storeWith();
+    let n = 0;
+    const fetchToken = async () => ({ accessToken: `lock-same-${++n}`, expiresIn: 600 });
+    const [a, b] = [
+      createTokenVault({ name: 'same', store, fetchToken }),
+      createTokenVault({ name: 'same', store, fetchToken }),
+    ];
+    const cleared = vi.fn();
+    b.on('token:cleared', cleared);
+    await a.getToken();
+    expect(b.peek()?.accessToken).toBe('lock-same-1');
+    await a.invalidate();
+    expect(b.peek()).toBeUndefined();
+    expect((await b.getToken()).accessToken).toBe('lock-same-2');
+    expect(a.peek()?.accessToken).toBe('lock-same-2');
+    await new Promise((r) => setTimeout(r, 100)); // any echo of the delete has arrived by now
+    expect(a.peek()?.accessToken).toBe('lock-same-2');
+    expect(cleared).toHaveBeenCalledTimes(1);
+    await Promise.all([a.close(), b.close()]);
   });
 
   it('waiters wake on pub/sub when the lock is released (the poll backstop is 60 s here)', async () => {
