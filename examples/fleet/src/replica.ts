@@ -5,7 +5,8 @@
  *
  * Started by fleet.ts; waits for a "go" message, runs its rounds, reports, and exits.
  */
-import { createTokenVault, type FetchToken } from '@tokvault/core';
+import { createTokenVault } from '@tokvault/core';
+import { clientCredentials } from '@tokvault/core/oauth2';
 import { createRedisStore } from '@tokvault/redis';
 import { createClient } from 'redis';
 
@@ -13,18 +14,12 @@ const env = process.env;
 const callers = Number(env.CALLERS ?? 50);
 const rounds = Number(env.ROUNDS ?? 3);
 
-/** OAuth 2.0 client credentials grant against the mock authorization server. */
-const fetchToken: FetchToken = async ({ signal }) => {
-  const form = new URLSearchParams({
-    grant_type: 'client_credentials',
-    client_id: env.CLIENT_ID ?? '',
-    client_secret: env.CLIENT_SECRET ?? '',
-  });
-  const res = await fetch(env.TOKEN_URL ?? '', { method: 'POST', body: form, signal });
-  if (!res.ok) throw new Error(`token endpoint: HTTP ${res.status}`);
-  const json = (await res.json()) as { access_token: string; expires_in: number };
-  return { accessToken: json.access_token, expiresIn: json.expires_in };
-};
+// The client credentials grant (RFC 6749 §4.4) against the mock authorization server.
+const fetchToken = clientCredentials({
+  tokenUrl: env.TOKEN_URL ?? '',
+  clientId: env.CLIENT_ID ?? '',
+  clientSecret: env.CLIENT_SECRET ?? '',
+});
 
 const redis = env.USE_REDIS === '1' ? await createClient({ url: env.REDIS_URL }).connect() : undefined;
 // Client credentials: if Redis goes away, one refresh per replica is acceptable.

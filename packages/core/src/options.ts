@@ -142,11 +142,35 @@ function duration(option: string, value: unknown, positive: boolean): number | u
   return value;
 }
 
+const OPTION_NAMES: ReadonlyArray<keyof TokenVaultOptions> = [
+  'fetchToken',
+  'name',
+  'lifetimeMs',
+  'refreshWindowMs',
+  'expiryMarginMs',
+  'keepFresh',
+  'refreshTimeoutMs',
+  'retry',
+  'store',
+  'now',
+];
+const RETRY_OPTION_NAMES: ReadonlyArray<keyof RetryOptions> = ['retries', 'baseDelayMs', 'maxDelayMs'];
+
+/** A misspelt option would otherwise be ignored silently. */
+function rejectUnknown(object: object, known: readonly string[], prefix: string): void {
+  for (const key of Object.keys(object)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`createTokenVault: unknown option "${prefix}${key}" (known: ${known.join(', ')})`);
+    }
+  }
+}
+
 function resolveRetry(value: unknown): RetryPolicy | undefined {
   if (value === false) return undefined;
   if (value === undefined) return DEFAULT_RETRY;
   if (typeof value !== 'object' || value === null) invalid('retry', 'false or an object', value);
   const retry = value as RetryOptions;
+  rejectUnknown(retry, RETRY_OPTION_NAMES, 'retry.');
   const retries = retry.retries ?? DEFAULT_RETRY.retries;
   if (!Number.isInteger(retries) || retries < 0) invalid('retry.retries', 'a non-negative integer', retries);
   const policy: RetryPolicy = {
@@ -173,6 +197,7 @@ function resolveStore(value: unknown): TokenStore | undefined {
 /** Validate options; throws a `TypeError` naming the first invalid option. */
 export function resolveOptions(options: TokenVaultOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) invalid('options', 'an object', options);
+  rejectUnknown(options, OPTION_NAMES, '');
   const { fetchToken, name = 'default', keepFresh = false, now = () => Date.now() } = options;
   if (typeof fetchToken !== 'function') invalid('fetchToken', 'a function', fetchToken);
   if (typeof name !== 'string' || name === '') invalid('name', 'a non-empty string', name);

@@ -34,6 +34,12 @@ export interface StoredToken {
    * @default undefined
    */
   refreshToken?: string | undefined;
+  /**
+   * Epoch ms at which the token's request was sent. Lets every reader apply the same soft
+   * window and hard margin as the writer; stores may drop it.
+   * @default undefined (a reader measures the lifetime from when it read the token)
+   */
+  obtainedAt?: number | undefined;
 }
 
 /**
@@ -96,6 +102,7 @@ export interface TokenStore {
   /**
    * Optional: be told when another sharer writes (`token`) or deletes (`undefined`) the token.
    * Returns an unsubscribe function.
+   * @default undefined (sharers then learn of changes only when they next read the store)
    */
   subscribe?(key: string, listener: (token: StoredToken | undefined) => void): () => void;
 }

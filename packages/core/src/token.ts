@@ -62,11 +62,20 @@ export interface Token {
   readonly tokenType: string;
   /** Epoch ms after which the token is invalid; `undefined` = no known expiry. */
   readonly expiresAt: number | undefined;
-  /** Epoch ms at which a server hint asks for a refresh (`refreshIn`), if any. */
+  /**
+   * Epoch ms at which a server hint asks for a refresh (`refreshIn`).
+   * @default undefined
+   */
   readonly refreshAt?: number | undefined;
-  /** The refresh token, if any. */
+  /**
+   * The refresh token, if any.
+   * @default undefined
+   */
   readonly refreshToken?: string | undefined;
-  /** The raw `fetchToken` result. */
+  /**
+   * The raw `fetchToken` result (not enumerable: hidden from `toJSON`, `inspect` and spreads).
+   * @default undefined
+   */
   readonly raw?: unknown;
 }
 

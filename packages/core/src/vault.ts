@@ -143,9 +143,18 @@ interface Flight {
 
 const noop = () => {};
 
-function toStored(token: Token): StoredToken {
+function toStored({ token, obtainedAt }: Entry): StoredToken {
   const { accessToken, tokenType, expiresAt, refreshAt, refreshToken } = token;
-  return { accessToken, tokenType, expiresAt, refreshAt, refreshToken };
+  return { accessToken, tokenType, expiresAt, refreshAt, refreshToken, obtainedAt };
+}
+
+/** A token read from a store, timed from its writer's send time when known (and not in our future). */
+function fromStored(stored: StoredToken, now: number): Entry {
+  const { obtainedAt } = stored;
+  return {
+    token: createToken(stored),
+    obtainedAt: typeof obtainedAt === 'number' && obtainedAt <= now ? obtainedAt : now,
+  };
 }
 
 function staleString(stale: RefreshOptions['staleToken']): string | undefined {
@@ -208,11 +217,11 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     const readShared = async (): Promise<Obtained | undefined> => {
       const stored = await store.get(name);
       if (!stored) return undefined;
-      const shared = { token: createToken(stored), obtainedAt: o.now(), source: 'store' as const };
+      const shared = { ...fromStored(stored, o.now()), source: 'store' as const };
       // The freshest known token: another sharer may have rotated its refresh token.
       previous = shared.token;
       if (stored.accessToken === avoid) return undefined;
-      return phaseOf(shared, shared.obtainedAt, o) === 'expired' ? undefined : shared;
+      return phaseOf(shared, o.now(), o) === 'expired' ? undefined : shared;
     };
     const cached = await readShared();
     if (cached) return cached;
@@ -222,7 +231,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
         const again = await readShared();
         if (again) return again;
         const fetched = await fetchFresh(AbortSignal.any([signal, lock.signal]));
-        if (epoch === startedEpoch && !signal.aborted) await lock.set(toStored(fetched.token));
+        if (epoch === startedEpoch && !signal.aborted) await lock.set(toStored(fetched));
         return fetched;
       },
       { signal },
@@ -310,7 +319,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       scheduler.adopted(undefined);
       emitter.emit('token:cleared', { name, reason: 'store' });
     } else if (stored.accessToken !== entry?.token.accessToken) {
-      adopt({ token: createToken(stored), obtainedAt: o.now() });
+      adopt(fromStored(stored, o.now()));
     }
   }
 

@@ -40,6 +40,18 @@ describe('invalid options throw a TypeError naming the option', () => {
     expect(create).toThrow(`option "${option}"`);
   });
 
+  it('a misspelt or unknown option, listing the known ones', () => {
+    const typo = { fetchToken, expiryMargin: 5_000 } as unknown as TokenVaultOptions;
+    expect(() => createTokenVault(typo)).toThrow(TypeError);
+    expect(() => createTokenVault(typo)).toThrow(
+      'createTokenVault: unknown option "expiryMargin" (known: fetchToken, name, lifetimeMs, refreshWindowMs, expiryMarginMs, keepFresh, refreshTimeoutMs, retry, store, now)',
+    );
+    const retryTypo = { fetchToken, retry: { retry: 3 } } as unknown as TokenVaultOptions;
+    expect(() => createTokenVault(retryTypo)).toThrow(
+      'createTokenVault: unknown option "retry.retry" (known: retries, baseDelayMs, maxDelayMs)',
+    );
+  });
+
   it('the options object itself', () => {
     expect(() => createTokenVault(undefined as unknown as TokenVaultOptions)).toThrow(/option "options"/);
     expect(() => createTokenVault(null as unknown as TokenVaultOptions)).toThrow(TypeError);

@@ -85,6 +85,47 @@ describe('vault on a shared store', () => {
     expect(vault.peek()?.raw).toEqual({ scope: 'read' });
   });
 
+  it("a reader times a shared token from its writer's send time, so both see the same window and margin", async () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const store = createMemoryStore();
+      const writer = vaultOn(store);
+      const first = writer.vault.getToken();
+      await flush();
+      writer.source.last().resolve({ accessToken: 'A', expiresIn: 60 }); // soft at 45 s, hard at 54 s
+      await first;
+      expect((await store.get('default'))?.obtainedAt).toBe(0);
+
+      vi.setSystemTime(50_000);
+      const reader = vaultOn(withoutSubscribe(store));
+      await expect(reader.vault.getToken()).resolves.toMatchObject({ accessToken: 'A' });
+      await expect(reader.vault.getToken()).resolves.toMatchObject({ accessToken: 'A' });
+      expect(reader.source.last().context.reason).toBe('background'); // 50 s is inside the soft window
+      vi.setSystemTime(54_000);
+      expect(reader.vault.peek()).toBeUndefined(); // and 54 s inside the hard margin
+      reader.source.last().resolve({ accessToken: 'B', expiresIn: 60 });
+      await flush();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("a send time in the reader's future (clock skew between hosts) counts from the read instead", async () => {
+    const store = createMemoryStore();
+    const future = Date.now() + 3_600_000;
+    await store.withLock('default', (lock) =>
+      lock.set({
+        accessToken: 'skewed',
+        tokenType: 'Bearer',
+        expiresAt: future + 60_000,
+        obtainedAt: future,
+      }),
+    );
+    const { source, vault } = vaultOn(store);
+    await expect(vault.getToken()).resolves.toMatchObject({ accessToken: 'skewed' });
+    expect(source.fetchToken).not.toHaveBeenCalled();
+  });
+
   it('notifications delivered late, after close(), are ignored', async () => {
     const store = createMemoryStore();
     const late: Array<(token: unknown) => void> = [];

@@ -23,16 +23,19 @@ export function createSubscriptions(
   origin: string,
   read: (key: string) => Promise<StoredToken | undefined>,
 ): Subscriptions {
-  const local = new Map<string, Set<(next: Promise<StoredToken | undefined>, deleted: boolean) => void>>();
+  const local = new Map<string, Set<Listener>>();
   return {
     subscribe(key, channel, listener) {
       let queue = Promise.resolve();
       let active = true;
+      // Bumped by each local event: remote news queued before it is older, and dropped.
+      let generation = 0;
       const deliver = (next: Promise<StoredToken | undefined>, deleted: boolean) => {
+        const queuedAt = generation;
         queue = queue
           .then(async () => {
             const token = await next;
-            if (active && (token || deleted)) listener(token);
+            if (active && queuedAt === generation && (token || deleted)) listener(token);
           })
           .catch(() => {});
       };
@@ -51,17 +54,25 @@ export function createSubscriptions(
       void listening.ready.then(() => {
         if (active) readBack();
       });
+      const now: Listener = (token) => {
+        generation += 1;
+        try {
+          listener(token);
+        } catch {
+          // a listener's failure must not fail the store's write or delete
+        }
+      };
       const mine = local.get(key) ?? new Set();
-      local.set(key, mine.add(deliver));
+      local.set(key, mine.add(now));
       return () => {
         active = false;
         listening.off();
-        mine.delete(deliver);
+        mine.delete(now);
         if (mine.size === 0 && local.get(key) === mine) local.delete(key);
       };
     },
     emit(key, token) {
-      for (const deliver of local.get(key) ?? []) deliver(Promise.resolve(token && { ...token }), !token);
+      for (const now of [...(local.get(key) ?? [])]) now(token && { ...token });
     },
   };
 }
