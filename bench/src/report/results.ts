@@ -70,7 +70,7 @@ export function renderResultsMarkdown(report: BenchReport, chartFile = 'results.
     '',
     `${formatInt(sizes.overhead.requestsPerRound)} requests per measurement, ${sizes.overhead.concurrency} at a time, on a token that stays valid, to a lean`,
     'endpoint that only looks the token up in the mock server (so server work does not dilute client overhead);',
-    `${sizes.overhead.rounds} rounds, each measuring contender and static-header baseline back to back (order alternating).`,
+    `${sizes.overhead.rounds} rounds, each measuring contender and static-header baseline back to back (order alternating, forced GC before each).`,
     "Ratio = median of the paired ratios; 1.00 means no overhead. CPU/req is this process's CPU time per request (client and",
     'server together) and CPU ratio its paired ratio (lower is better): it is far less sensitive to other jobs on the machine',
     'than requests/s, so read it next to the throughput ratio when the load average was high.',

@@ -9,6 +9,7 @@ import type { ClientKind, Contender, ContenderKind, ContenderSpec } from '../con
 import type { Progress } from '../report/progress.js';
 import type { BenchServer } from '../server.js';
 import { median, nowMs } from '../stats.js';
+import { exposeGc } from './memory.js';
 
 /** One contender's steady-state throughput relative to its client's static-header baseline. */
 export interface OverheadRow {
@@ -42,7 +43,10 @@ interface Measurement {
   failed: number;
 }
 
+const gc = exposeGc();
+
 async function measure(contender: Contender, sizes: OverheadSizes): Promise<Measurement> {
+  gc(); // start every measurement with a clean heap, so a collection does not land in one side only
   let next = 0;
   let failed = 0;
   const worker = async () => {

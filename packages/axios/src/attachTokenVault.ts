@@ -2,25 +2,23 @@
  * axios interceptors: inject the vault's token, and after a refresh-worthy response refresh
  * once (coalesced in the vault) and resend once through the same instance.
  */
+import type { Token, TokenVault } from '@tokvault/core';
 import {
   type AdapterOptions,
   isAllowedOrigin,
   isRefreshWorthy,
+  isReplayableBody,
   resolveAdapterOptions,
-  type Token,
-  type TokenVault,
-} from '@tokvault/core';
+} from '@tokvault/core/adapter';
 import {
+  type AxiosError,
   AxiosHeaders,
   type AxiosInstance,
   type AxiosResponse,
   CanceledError,
   type InternalAxiosRequestConfig,
-  isAxiosError,
-  isCancel,
 } from 'axios';
 import { refreshFailure } from './refreshFailure.js';
-import { isReplayable, recordState, resendConfig, stateOf } from './requestState.js';
 
 declare module 'axios' {
   interface AxiosRequestConfig {
@@ -50,40 +48,24 @@ export interface AttachTokenVaultOptions extends AdapterOptions<AxiosResponse> {
 
 const API = 'attachTokenVault';
 
-/** Full request URL as axios builds it (`baseURL` + relative `url`). */
-function requestUrl(config: InternalAxiosRequestConfig): string {
-  const url = config.url ?? '';
-  const base = config.baseURL;
-  const absolute = /^([a-z][a-z\d+\-.]*:)?\/\//i.test(url);
-  if (!base || (absolute && config.allowAbsoluteUrls !== false)) return url;
-  return url ? `${base.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}` : base;
+/**
+ * The bookkeeping a request carries on `config.__tokvault`: only whether it is the one resend.
+ * A plain string key and a plain object, because axios's `mergeConfig` (which the resend goes
+ * through) drops symbol keys in older 1.x and copies plain objects; its JSON and `util.inspect`
+ * forms therefore show `{ retried }` and nothing else.
+ */
+interface Mark {
+  readonly retried: boolean;
 }
 
-/** `baseURL` as an absolute URL; a relative one (`/api`, browsers) resolves against the page. */
-function absoluteBase(base: string | undefined): string | undefined {
-  if (!base) return undefined;
-  try {
-    return new URL(base, globalThis.location?.href).href;
-  } catch {
-    return undefined; // relative, and no page to resolve it against: `origins` is required
-  }
-}
+type Config = InternalAxiosRequestConfig & { __tokvault?: Mark | undefined };
 
-function toSignal(config: InternalAxiosRequestConfig): AbortSignal | undefined {
-  const { signal } = config;
-  return signal && typeof signal.addEventListener === 'function' ? (signal as AbortSignal) : undefined;
-}
-
-/** The `WWW-Authenticate` challenge of a response (dispatchRequest made its headers AxiosHeaders). */
-function challengeOf(response: AxiosResponse): string | undefined {
-  const value = AxiosHeaders.from(response.headers as AxiosHeaders).get('www-authenticate');
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** Turn an abort of the request's own signal into axios's `CanceledError`. */
-function cancelled(config: InternalAxiosRequestConfig, error: unknown): unknown {
-  return config.signal?.aborted ? new CanceledError(undefined, config) : error;
-}
+/**
+ * What one attachment remembers about a request it authorised, keyed by the request's mark:
+ * the token it carried, and its body and headers as they were before axios serialised them
+ * (`error.config.data` has been through `transformRequest`: a JSON object is a string by then).
+ */
+type Sent = readonly [token: Token, data: unknown, headers: AxiosHeaders];
 
 /**
  * Attach a token vault to an axios instance. Each request to an allowed origin awaits
@@ -114,62 +96,63 @@ export function attachTokenVault(
   vault: TokenVault,
   options: AttachTokenVaultOptions = {},
 ): () => void {
-  if (typeof instance !== 'function' && (typeof instance !== 'object' || instance === null)) {
-    throw new TypeError(`${API}: "instance" must be an axios instance`);
-  }
-  if (!instance.interceptors?.request || !instance.interceptors.response) {
-    throw new TypeError(`${API}: "instance" must be an axios instance (it has no interceptors)`);
-  }
-  if (typeof vault?.getToken !== 'function' || typeof vault.refresh !== 'function') {
-    throw new TypeError(`${API}: "vault" must be a TokenVault from createTokenVault()`);
-  }
-  const baseUrl = absoluteBase(instance.defaults?.baseURL);
-  const resolved = resolveAdapterOptions(API, options, { requireOrigins: true, baseUrl });
-  const { header, formatHeader } = resolved;
-  // With explicit `origins`, relative URLs (no baseURL) resolve against the page, if any.
-  const resolveBase = resolved.origins === undefined ? baseUrl : globalThis.location?.href;
+  if (!instance?.interceptors?.request) throw new TypeError(`${API}: "instance" must be an axios instance`);
+  const o = resolveAdapterOptions(API, vault, options, {
+    requireOrigins: true,
+    baseUrl: instance.defaults?.baseURL,
+  });
+  const sent = new WeakMap<Mark, Sent>(); // per attachment: one instance may carry several vaults
 
-  const owner = {}; // tells this attachment's requests from another vault's on the same instance
+  /** `headers` plus our header, as a new object (the snapshot stays untouched). */
+  const withToken = (headers: AxiosHeaders, token: Token) =>
+    new AxiosHeaders(headers).set(o.header, o.formatHeader(token));
 
-  function authorize(config: InternalAxiosRequestConfig, token: Token): void {
-    config.headers = AxiosHeaders.from(config.headers); // in case an interceptor replaced them
-    config.headers.set(header, formatHeader(token));
-  }
+  /** Await a vault call; an abort of the request's own signal becomes axios's `CanceledError`. */
+  const settle = (config: Config, call: (signal?: AbortSignal) => Promise<Token>, original?: AxiosError) => {
+    const { signal } = config;
+    return call(signal?.addEventListener ? (signal as AbortSignal) : undefined).catch((error: unknown) => {
+      throw signal?.aborted
+        ? new CanceledError(undefined, config)
+        : original
+          ? refreshFailure(error, original)
+          : error;
+    });
+  };
 
-  async function onRequest(config: InternalAxiosRequestConfig): Promise<InternalAxiosRequestConfig> {
-    if (config.tokenVault === false || !isAllowedOrigin(requestUrl(config), resolved.origins, resolveBase)) {
-      return config;
+  async function onRequest(config: Config): Promise<Config> {
+    if (
+      config.tokenVault === false ||
+      config.__tokvault?.retried ||
+      !isAllowedOrigin(instance.getUri(config), o.origins)
+    ) {
+      return config; // the resend already carries its token (also if detach() ran meanwhile)
     }
-    const resend = stateOf(config, owner);
-    let token: Token;
-    if (resend?.retried) token = resend.token;
-    else {
-      try {
-        token = await vault.getToken({ signal: toSignal(config) });
-      } catch (error) {
-        throw cancelled(config, error);
-      }
-    }
-    recordState(config, owner, token, resend?.retried ?? false);
-    authorize(config, token);
+    const token = await settle(config, (signal) => vault.getToken({ signal }));
+    const headers = new AxiosHeaders(config.headers);
+    const mark: Mark = { retried: false };
+    sent.set(mark, [token, config.data, headers]);
+    config.__tokvault = mark;
+    config.headers = withToken(headers, token);
     return config;
   }
 
-  async function onRejected(error: unknown): Promise<AxiosResponse> {
-    if (!isAxiosError(error) || isCancel(error)) throw error;
-    const { config, response } = error;
-    const state = stateOf(config, owner);
-    if (!config || !response || !state || state.retried || config.tokenVault === false) throw error;
-    if (!isRefreshWorthy(resolved, response, response.status, challengeOf(response))) throw error;
-    if (!isReplayable(state.data)) throw error; // a stream body was consumed by the first send
-    let fresh: Token;
-    try {
-      fresh = await vault.refresh({ staleToken: state.token, signal: toSignal(config) });
-    } catch (refreshError) {
-      throw cancelled(config, refreshFailure(refreshError, error));
+  async function onRejected(error: AxiosError): Promise<AxiosResponse> {
+    const config = error?.config as Config | undefined;
+    const request = sent.get(config?.__tokvault as Mark);
+    const response = error?.response;
+    // Not ours (or a cancel, or the resend), no response, not refresh-worthy, or a stream body
+    // that the first send consumed: the caller gets the error as is.
+    if (!config || !request || !response || !isRefreshWorthy(o, response) || !isReplayableBody(request[1])) {
+      throw error;
     }
-    const next = resendConfig(config, owner, state, fresh);
-    authorize(next, fresh); // also carried if detach() ran meanwhile
+    const [token, data, headers] = request;
+    const fresh = await settle(config, (signal) => vault.refresh({ staleToken: token, signal }), error);
+    const next: Config = {
+      ...config,
+      data,
+      headers: withToken(headers, fresh),
+      __tokvault: { retried: true },
+    };
     return instance.request(next);
   }
 

@@ -5,7 +5,7 @@
 import { TokenRefreshError } from '@tokvault/core';
 import type { AxiosError } from 'axios';
 
-const ORIGINAL = Symbol('tokvault.axiosError');
+const ORIGINAL = Symbol();
 
 type WithOriginal = TokenRefreshError & { readonly [ORIGINAL]?: AxiosError };
 
@@ -13,14 +13,14 @@ type WithOriginal = TokenRefreshError & { readonly [ORIGINAL]?: AxiosError };
  * The vault's error, seen from one request. Every request that waited on a failed refresh gets
  * its own view whose prototype IS the vault's shared error: `instanceof` (also for
  * `RefreshTimeoutError`), `name`, `message`, `stack`, `cause`, `retryable`, `code` and
- * `retryAfterMs` all read through to it; the view adds only the request's `AxiosError`, which
- * {@link getAxiosError} returns. Other errors (e.g. `VaultClosedError`) pass through unchanged.
+ * `retryAfterMs` all read through to it; the view adds only the request's `AxiosError`
+ * (non-enumerable), which {@link getAxiosError} returns. Other errors (e.g. `VaultClosedError`)
+ * pass through unchanged.
  */
 export function refreshFailure(vaultError: unknown, original: AxiosError): unknown {
-  if (!(vaultError instanceof TokenRefreshError)) return vaultError;
-  return Object.create(vaultError, {
-    [ORIGINAL]: { value: original, enumerable: false },
-  }) as TokenRefreshError;
+  return vaultError instanceof TokenRefreshError
+    ? Object.create(vaultError, { [ORIGINAL]: { value: original } })
+    : vaultError;
 }
 
 /**

@@ -69,6 +69,26 @@ describe('attach-time validation', () => {
     }
   });
 
+  it('a relative baseURL in a browser: requests to the page origin get the token, others do not', async () => {
+    vi.stubGlobal('location', new URL(`${API}/app/`));
+    try {
+      const api = axios.create({ baseURL: '/api' });
+      // axios runs request interceptors last-added first: this one runs after ours, sees the
+      // final headers and stops the request (Node cannot send a page-relative URL).
+      const sent: unknown[] = [];
+      api.interceptors.request.use((config) => {
+        sent.push(config.headers.get('Authorization'));
+        throw new Error('stop');
+      });
+      attachTokenVault(api, createVault());
+      await api.get('/users').catch(() => undefined);
+      await api.get(`${OTHER}/users`).catch(() => undefined);
+      expect(sent).toEqual([expect.stringMatching(/^Bearer /), undefined]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('throws a TypeError naming the bad option, instance or vault', () => {
     const api = axios.create({ baseURL: API });
     const vault = createVault();

@@ -31,9 +31,12 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
   });
 }
 
-/** A timer that never keeps a Node.js process alive. */
+/** Longest delay a timer supports (about 24.8 days); a longer one would fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A timer that never keeps a Node.js process alive; delays beyond ~24.8 days are capped. */
 export function unrefTimer(callback: () => void, ms: number): ReturnType<typeof setTimeout> {
-  const timer = setTimeout(callback, ms);
+  const timer = setTimeout(callback, Math.min(ms, MAX_TIMER_MS));
   (timer as { unref?: () => void }).unref?.();
   return timer;
 }
@@ -47,16 +50,9 @@ export function unrefTimer(callback: () => void, ms: number): ReturnType<typeof 
  * ```
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = unrefTimer(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const elapsed = new Promise<void>((resolve) => {
+    timer = unrefTimer(resolve, ms);
   });
+  return abortable(elapsed, signal).finally(() => clearTimeout(timer));
 }

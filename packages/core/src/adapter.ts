@@ -1,8 +1,10 @@
 /**
- * Option parsing and decisions shared by the client adapters (axios, ky, fetch). Tiny on
- * purpose: adapters stay thin and agree on what "allowed origin" and "refresh-worthy" mean.
+ * `@tokvault/core/adapter`: option parsing and decisions shared by the client adapters (axios,
+ * ky, fetch). Tiny on purpose: adapters stay thin and agree on what "allowed origin",
+ * "refresh-worthy" and "replayable body" mean. For adapter authors; apps never need it.
  */
 import type { Token } from './token.js';
+import type { TokenVault } from './vault.js';
 
 /**
  * Options every client adapter accepts. `TResponse` is the client's response type.
@@ -17,12 +19,20 @@ export interface AdapterOptions<TResponse = Response> {
    * Which URLs get the token: an origin (`'https://api.example.com'`), a list of origins, or
    * `'*'` for every origin. A URL's path is ignored, only its origin counts.
    * @default the client's base URL origin (axios `baseURL`, ky `prefix`/`baseUrl`/`prefixUrl`, fetch: the page's origin in a browser)
+   * @example
+   * ```ts
+   * origins: ['https://api.example.com', 'https://files.example.com']
+   * ```
    */
   origins?: string | readonly string[] | undefined;
   /**
    * Response statuses that trigger a refresh and one retry. A response whose
    * `WWW-Authenticate` says `insufficient_scope` never does (a new token would not help).
    * @default [401]
+   * @example
+   * ```ts
+   * statusCodes: [401, 419]
+   * ```
    */
   statusCodes?: readonly number[] | undefined;
   /**
@@ -37,13 +47,44 @@ export interface AdapterOptions<TResponse = Response> {
   /**
    * The request header that carries the token.
    * @default 'Authorization'
+   * @example
+   * ```ts
+   * header: 'X-Api-Token'
+   * ```
    */
   header?: string | undefined;
   /**
    * Build the header value from the token.
    * @default (token) => `${token.tokenType} ${token.accessToken}`
+   * @example
+   * ```ts
+   * formatHeader: (token) => `Token ${token.accessToken}`
+   * ```
    */
   formatHeader?: ((token: Token) => string) | undefined;
+}
+
+/**
+ * What an adapter knows about its client when it resolves its options with
+ * {@link resolveAdapterOptions}.
+ *
+ * @example
+ * ```ts
+ * const context: AdapterContext = { requireOrigins: true, baseUrl: instance.defaults.baseURL };
+ * ```
+ */
+export interface AdapterContext {
+  /**
+   * Throw a `TypeError` explaining `origins` when neither `origins` nor a usable `baseUrl` is given.
+   * @default false
+   */
+  requireOrigins?: boolean | undefined;
+  /**
+   * The client's base URL; its origin is the default `origins`. A relative one (`'/api'`)
+   * resolves against the page (`globalThis.location`); one that cannot be resolved counts as none.
+   * @default undefined
+   */
+  baseUrl?: string | URL | undefined;
 }
 
 /**
@@ -51,11 +92,14 @@ export interface AdapterOptions<TResponse = Response> {
  *
  * @example
  * ```ts
- * const resolved: ResolvedAdapterOptions<Response> = resolveAdapterOptions('createAuthFetch', { origins: '*' });
+ * const resolved: ResolvedAdapterOptions<Response> = resolveAdapterOptions('createAuthFetch', vault, { origins: '*' });
  * ```
  */
 export interface ResolvedAdapterOptions<TResponse = Response> {
-  /** Normalised origins, `'*'`, or `undefined` (fall back to the request's base URL). */
+  /**
+   * Normalised origins, or `'*'`. Without `origins`, the base URL's origin; `undefined` only
+   * when there was no base URL either (ky: fall back to each request's base).
+   */
   readonly origins: readonly string[] | '*' | undefined;
   /** Statuses that trigger a refresh. */
   readonly statusCodes: ReadonlySet<number>;
@@ -79,11 +123,15 @@ export function formatAuthHeader(token: Token): string {
   return `${token.tokenType} ${token.accessToken}`;
 }
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** An HTTP header name (RFC 9110 token): letters, digits and ``!#$%&'*+-.^_`|~``. */
+const HEADER_NAME = /^[\w!#$%&'*+.^`|~-]+$/;
 
 function fail(api: string, option: string, must: string): never {
   throw new TypeError(`${api}: option "${option}" ${must}`);
 }
+
+/** The page's URL in a browser (relative URLs resolve against it), else `undefined`. */
+const page = (): string | undefined => globalThis.location?.href;
 
 function toOrigin(api: string, value: unknown): string {
   if (typeof value === 'string') {
@@ -95,37 +143,52 @@ function toOrigin(api: string, value: unknown): string {
   return fail(
     api,
     'origins',
-    "must be an http(s) origin or URL (e.g. 'https://api.example.com'), a list, or '*'",
+    "must be an http(s) origin or URL (e.g. 'https://api.example.com'), a non-empty list of them, or '*'",
   );
 }
 
 /**
- * Validate adapter options; invalid ones throw a `TypeError` naming the option.
- * With `requireOrigins` and neither `origins` nor a base URL, it throws a `TypeError` that
- * explains how to pass `origins`.
+ * Validate an adapter's vault and options; invalid ones throw a `TypeError` naming them.
+ * Also checks a `fetch` option (fetch-based adapters take one): it must be a function.
+ * Without `origins`, the origin of `context.baseUrl` (resolved against the page if relative)
+ * becomes the allowed origin. With `context.requireOrigins` and neither, it throws a
+ * `TypeError` that explains how to pass `origins`.
  *
  * @param api - the public function name, used in error messages (`'createAuthFetch'`).
+ * @param vault - the `TokenVault` the adapter uses.
+ * @param options - the adapter's options.
+ * @param context - what the adapter knows about its client, see {@link AdapterContext}.
+ * @throws TypeError naming `vault` or the invalid option.
  * @example
  * ```ts
- * const o = resolveAdapterOptions('attachTokenVault', options, { requireOrigins: true, baseUrl: instance.defaults.baseURL });
+ * const o = resolveAdapterOptions('attachTokenVault', vault, options, {
+ *   requireOrigins: true,
+ *   baseUrl: instance.defaults.baseURL,
+ * });
  * ```
  */
 export function resolveAdapterOptions<TResponse>(
   api: string,
+  vault: TokenVault,
   options: AdapterOptions<TResponse> = {},
-  context: { requireOrigins?: boolean; baseUrl?: string | URL | undefined } = {},
+  context: AdapterContext = {},
 ): ResolvedAdapterOptions<TResponse> {
+  let base: string | undefined;
+  try {
+    if (context.baseUrl) base = new URL(context.baseUrl, page()).origin;
+  } catch {}
+  if (typeof vault?.getToken !== 'function' || typeof vault.refresh !== 'function') {
+    throw new TypeError(`${api}: "vault" must be a TokenVault from createTokenVault()`);
+  }
   if (typeof options !== 'object' || options === null)
     throw new TypeError(`${api}: options must be an object`);
-  const { origins, statusCodes = [401], shouldRefresh, header = 'Authorization', formatHeader } = options;
-  let resolvedOrigins: readonly string[] | '*' | undefined;
+  const { origins, statusCodes = [401], header = 'Authorization' } = options;
+  let resolvedOrigins: readonly string[] | '*' | undefined = base ? [base] : undefined;
   if (origins === '*') resolvedOrigins = '*';
-  else if (typeof origins === 'string') resolvedOrigins = [toOrigin(api, origins)];
-  else if (Array.isArray(origins)) {
-    if (origins.length === 0) fail(api, 'origins', "must not be empty (use '*' for every origin)");
+  else if (Array.isArray(origins) && origins.length > 0) {
     resolvedOrigins = origins.map((origin) => toOrigin(api, origin));
-  } else if (origins !== undefined) toOrigin(api, origins);
-  if (context.requireOrigins && resolvedOrigins === undefined && !context.baseUrl) {
+  } else if (origins !== undefined) resolvedOrigins = [toOrigin(api, origins)]; // fails for [] too
+  if (context.requireOrigins && !resolvedOrigins) {
     fail(
       api,
       'origins',
@@ -135,29 +198,34 @@ export function resolveAdapterOptions<TResponse>(
   if (!Array.isArray(statusCodes) || !statusCodes.every((s) => Number.isInteger(s) && s >= 100 && s <= 599)) {
     fail(api, 'statusCodes', 'must be an array of HTTP status codes (100-599)');
   }
-  if (shouldRefresh !== undefined && typeof shouldRefresh !== 'function')
-    fail(api, 'shouldRefresh', 'must be a function');
   if (typeof header !== 'string' || !HEADER_NAME.test(header))
     fail(api, 'header', 'must be a valid HTTP header name');
-  if (formatHeader !== undefined && typeof formatHeader !== 'function')
-    fail(api, 'formatHeader', 'must be a function');
+  for (const name of ['shouldRefresh', 'formatHeader', 'fetch']) {
+    const value = (options as Record<string, unknown>)[name];
+    if (value !== undefined && typeof value !== 'function') fail(api, name, 'must be a function');
+  }
   return {
     origins: resolvedOrigins,
     statusCodes: new Set(statusCodes),
-    shouldRefresh,
+    shouldRefresh: options.shouldRefresh,
     header,
-    formatHeader: formatHeader ?? formatAuthHeader,
+    formatHeader: options.formatHeader ?? formatAuthHeader,
   };
 }
 
 /**
- * Whether `url` may carry the token: its origin is in `origins`, or, when `origins` is
- * `undefined`, equals the origin of `base`. A URL that cannot be resolved never may.
+ * Whether `url` may carry the token: its origin is in `origins` (or `origins` is `'*'`), or,
+ * when `origins` is `undefined`, equals the origin of `base`. A relative `url` resolves against
+ * `base`, a relative `base` against the page (`globalThis.location`); a URL that cannot be
+ * resolved never may.
  *
+ * @param url - the request URL.
+ * @param origins - {@link ResolvedAdapterOptions.origins}.
+ * @param base - the request's base URL, if the client has one per request (ky).
  * @example
  * ```ts
  * isAllowedOrigin('https://api.example.com/users', ['https://api.example.com']); // true
- * isAllowedOrigin('/users', undefined, 'https://api.example.com/v1/'); // true
+ * isAllowedOrigin('https://api.example.com/users', undefined, 'https://api.example.com/v1/'); // true
  * ```
  */
 export function isAllowedOrigin(
@@ -167,9 +235,9 @@ export function isAllowedOrigin(
 ): boolean {
   if (origins === '*') return true;
   try {
-    const { origin } = new URL(url, base);
-    if (origins) return origins.includes(origin);
-    return base !== undefined && origin === new URL(base).origin;
+    const root = base === undefined ? undefined : new URL(base, page());
+    const { origin } = new URL(url, root ?? page());
+    return origins ? origins.includes(origin) : origin === root?.origin;
   } catch {
     return false;
   }
@@ -177,27 +245,34 @@ export function isAllowedOrigin(
 
 /**
  * Whether a response calls for a refresh and one retry: the user's `shouldRefresh` if given,
- * else a status in `statusCodes` without `insufficient_scope` in `WWW-Authenticate`.
+ * else a status in `statusCodes` without `insufficient_scope` in `WWW-Authenticate`. The
+ * challenge is read with `response.headers.get()` (fetch `Headers`, `AxiosHeaders`) or, for
+ * plain header objects, the lower-case `www-authenticate` key.
  *
  * @example
  * ```ts
- * if (isRefreshWorthy(resolved, response, response.status, response.headers.get('www-authenticate'))) { … }
+ * if (isRefreshWorthy(resolved, response)) { … refresh and retry once … }
  * ```
  */
-export function isRefreshWorthy<TResponse>(
+export function isRefreshWorthy<TResponse extends { readonly status: number; readonly headers?: unknown }>(
   options: ResolvedAdapterOptions<TResponse>,
   response: TResponse,
-  status: number,
-  wwwAuthenticate: string | null | undefined,
 ): boolean {
   if (options.shouldRefresh) return options.shouldRefresh(response);
-  return options.statusCodes.has(status) && !/insufficient_scope/i.test(wwwAuthenticate ?? '');
+  const headers = response.headers as
+    | { get?: (name: string) => unknown; 'www-authenticate'?: unknown }
+    | null
+    | undefined;
+  const challenge =
+    typeof headers?.get === 'function' ? headers.get('www-authenticate') : headers?.['www-authenticate'];
+  return options.statusCodes.has(response.status) && !/insufficient_scope/i.test(String(challenge ?? ''));
 }
 
 /**
- * Whether a request body can be sent again as is (a retry) without buffering it: a string,
- * `Blob`, `ArrayBuffer`, typed array or `DataView`, `FormData` or `URLSearchParams`. A
- * `ReadableStream` (or any other body) can be read only once.
+ * Whether a request body can be sent again as is (a retry): anything but a stream. A web
+ * `ReadableStream`, a Node stream (including the `form-data` package) or an async iterable is
+ * consumed by the first send; strings, `Blob`, `ArrayBuffer` and views, `FormData`,
+ * `URLSearchParams`, plain objects and "no body" (`undefined`/`null`) are replayable.
  *
  * @example
  * ```ts
@@ -206,12 +281,11 @@ export function isRefreshWorthy<TResponse>(
  * ```
  */
 export function isReplayableBody(body: unknown): boolean {
-  return (
-    typeof body === 'string' ||
-    body instanceof ArrayBuffer ||
-    ArrayBuffer.isView(body) ||
-    (typeof Blob !== 'undefined' && body instanceof Blob) ||
-    (typeof FormData !== 'undefined' && body instanceof FormData) ||
-    body instanceof URLSearchParams
+  const candidate = body as
+    | { pipe?: unknown; getReader?: unknown; [Symbol.asyncIterator]?: unknown }
+    | null
+    | undefined;
+  return ![candidate?.pipe, candidate?.getReader, candidate?.[Symbol.asyncIterator]].some(
+    (method) => typeof method === 'function',
   );
 }

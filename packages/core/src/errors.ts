@@ -1,23 +1,17 @@
 /**
- * Error hierarchy. Every class is branded with a global symbol so that `instanceof`
- * works even when an app loads both the ESM and the CJS build of this package.
+ * Error hierarchy. `instanceof` works even when an app loads both the ESM and the CJS build of
+ * this package: each class puts its `name` on its prototype (as built-in errors do) together
+ * with a global-symbol brand for that name, which instances of it and of its subclasses inherit
+ * from any copy of this module.
  */
 
-const BRANDS = Symbol.for('tokvault.error.brands');
+/** The global symbol that brands the class named `name` and its subclasses. */
+const brandOf = (name: string): symbol => Symbol.for(`tokvault.error.${name}`);
 
-type Branded = { [BRANDS]?: ReadonlySet<string> };
-
-function isBranded(value: unknown, brand: string): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const brands = (value as Branded)[BRANDS];
-  return brands instanceof Set && brands.has(brand);
-}
-
-function brand(target: object, ...names: string[]): void {
-  const existing = (target as Branded)[BRANDS];
-  const set = new Set(existing ?? []);
-  for (const name of names) set.add(name);
-  Object.defineProperty(target, BRANDS, { value: set, enumerable: false, configurable: true });
+/** Name and brand a class (called from its static block). */
+function brand(errorClass: { prototype: Error }, name: string): void {
+  errorClass.prototype.name = name;
+  Object.defineProperty(errorClass.prototype, brandOf(name), { value: true });
 }
 
 /**
@@ -31,18 +25,18 @@ function brand(target: object, ...names: string[]): void {
  * ```
  */
 export class TokVaultError extends Error {
-  /** The brand `instanceof` checks; survives minifiers that rename classes. */
-  static readonly brand: string = 'TokVaultError';
+  static {
+    brand(TokVaultError, 'TokVaultError');
+  }
 
+  /** Carries this class's brand: also true for errors from another copy of this module. */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the class being tested (subclasses override `brand`).
-    return isBranded(value, this.brand);
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class `instanceof` is asked about.
+    return (value as Record<symbol, unknown> | null | undefined)?.[brandOf(this.prototype.name)] === true;
   }
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'TokVaultError';
-    brand(this, 'TokVaultError');
   }
 }
 
@@ -87,22 +81,23 @@ export interface TokenRefreshErrorOptions {
  * ```
  */
 export class TokenRefreshError extends TokVaultError {
-  static override readonly brand: string = 'TokenRefreshError';
+  static {
+    brand(TokenRefreshError, 'TokenRefreshError');
+  }
 
   /** Whether retrying can help. */
-  readonly retryable: boolean;
+  declare readonly retryable: boolean;
   /** Machine-readable code, e.g. `invalid_grant`. */
-  readonly code: string | undefined;
+  declare readonly code: string | undefined;
   /** How long the server asked to wait before retrying, in ms. */
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
 
   constructor(message: string, options: TokenRefreshErrorOptions = {}) {
-    super(message, 'cause' in options ? { cause: options.cause } : undefined);
-    this.name = 'TokenRefreshError';
+    // `Error` sets `cause` only when `options` has one.
+    super(message, options);
     this.retryable = options.retryable ?? true;
     this.code = options.code;
     this.retryAfterMs = options.retryAfterMs;
-    brand(this, 'TokenRefreshError');
   }
 }
 
@@ -115,12 +110,12 @@ export class TokenRefreshError extends TokVaultError {
  * ```
  */
 export class RefreshTimeoutError extends TokenRefreshError {
-  static override readonly brand: string = 'RefreshTimeoutError';
+  static {
+    brand(RefreshTimeoutError, 'RefreshTimeoutError');
+  }
 
   constructor(vaultName: string, timeoutMs: number) {
-    super(`Token refresh for vault "${vaultName}" timed out after ${timeoutMs} ms`, { retryable: true });
-    this.name = 'RefreshTimeoutError';
-    brand(this, 'RefreshTimeoutError');
+    super(`Token refresh for vault "${vaultName}" timed out after ${timeoutMs} ms`);
   }
 }
 
@@ -134,11 +129,11 @@ export class RefreshTimeoutError extends TokenRefreshError {
  * ```
  */
 export class VaultClosedError extends TokVaultError {
-  static override readonly brand: string = 'VaultClosedError';
+  static {
+    brand(VaultClosedError, 'VaultClosedError');
+  }
 
   constructor(vaultName: string) {
     super(`Token vault "${vaultName}" is closed`);
-    this.name = 'VaultClosedError';
-    brand(this, 'VaultClosedError');
   }
 }

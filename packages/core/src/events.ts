@@ -61,35 +61,39 @@ export type VaultEventType = keyof VaultEventMap;
  */
 export type VaultListener<T extends VaultEventType> = (event: VaultEventMap[T]) => void;
 
-/** A minimal typed emitter; a throwing listener is reported asynchronously and never breaks the vault. */
-export class Emitter {
-  readonly #listeners = new Map<VaultEventType, Set<(event: never) => void>>();
+/** A minimal typed emitter. */
+export interface Emitter {
+  /** Add a listener; returns its unsubscribe function. */
+  on<T extends VaultEventType>(type: T, listener: VaultListener<T>): () => void;
+  /** Call the listeners of `type`; one that throws is reported asynchronously and never breaks the vault. */
+  emit<T extends VaultEventType>(type: T, event: VaultEventMap[T]): void;
+  /** Drop every listener. */
+  clear(): void;
+}
 
-  on<T extends VaultEventType>(type: T, listener: VaultListener<T>): () => void {
-    const set = this.#listeners.get(type) ?? new Set();
-    this.#listeners.set(type, set);
-    const entry = listener as (event: never) => void;
-    set.add(entry);
-    return () => {
-      set.delete(entry);
-    };
-  }
-
-  emit<T extends VaultEventType>(type: T, event: VaultEventMap[T]): void {
-    const set = this.#listeners.get(type);
-    if (!set) return;
-    for (const listener of [...set]) {
-      try {
-        (listener as VaultListener<T>)(event);
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
+/** Create an {@link Emitter}. */
+export function createEmitter(): Emitter {
+  const listeners = new Map<VaultEventType, Set<(event: never) => void>>();
+  return {
+    on(type, listener) {
+      const set = listeners.get(type) ?? new Set();
+      listeners.set(type, set);
+      set.add(listener);
+      return () => {
+        set.delete(listener);
+      };
+    },
+    emit(type, event) {
+      for (const listener of [...(listeners.get(type) ?? [])]) {
+        try {
+          (listener as VaultListener<typeof type>)(event);
+        } catch (error) {
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
       }
-    }
-  }
-
-  clear(): void {
-    this.#listeners.clear();
-  }
+    },
+    clear: () => listeners.clear(),
+  };
 }

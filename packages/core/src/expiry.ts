@@ -36,36 +36,36 @@ export interface ExpiryOptions {
   expiryMarginMs: number | undefined;
 }
 
-/** A cached token with the local time its request was sent. */
+/**
+ * A cached token, the local time its request was sent, and the absolute times (epoch ms) at which
+ * it enters its soft window and its hard margin.
+ */
 export interface Entry {
   token: Token;
   obtainedAt: number;
+  softAt: number;
+  hardAt: number;
 }
 
 /** The phase of a cached token at one instant. */
 export type Phase = 'fresh' | 'soft' | 'expired';
 
-/** Absolute times (epoch ms) at which an entry enters its soft window and its hard margin. */
-export function deadlines(entry: Entry, options: ExpiryOptions): { softAt: number; hardAt: number } {
-  const { expiresAt, refreshAt } = entry.token;
-  if (expiresAt === undefined) {
-    return { softAt: refreshAt ?? Number.POSITIVE_INFINITY, hardAt: Number.POSITIVE_INFINITY };
-  }
-  const lifetime = Math.max(0, expiresAt - entry.obtainedAt);
+/** Time an entry. A token without expiry is never expired (`Infinity`), though `refreshAt` may start its window. */
+export function toEntry(token: Token, obtainedAt: number, options: ExpiryOptions): Entry {
+  const expiresAt = token.expiresAt ?? Infinity;
+  const lifetime = Math.max(0, expiresAt - obtainedAt);
   const margin = options.expiryMarginMs ?? Math.min(DEFAULT_MARGIN_MS, lifetime * 0.1);
   const window = options.refreshWindowMs ?? Math.min(DEFAULT_WINDOW_MS, lifetime * 0.25);
   const hardAt = expiresAt - margin;
-  const softAt = Math.min(refreshAt ?? expiresAt - window, hardAt);
-  return { softAt, hardAt };
+  const softAt = Math.min(token.refreshAt ?? expiresAt - window, hardAt);
+  return { token, obtainedAt, softAt, hardAt };
 }
 
 /**
  * Classify an entry. A clock that moved backwards (now before the token was obtained)
  * counts as expired; `minValidityMs` asks for that much validity beyond the margin.
  */
-export function phaseOf(entry: Entry, now: number, options: ExpiryOptions, minValidityMs = 0): Phase {
-  if (now < entry.obtainedAt) return 'expired';
-  const { softAt, hardAt } = deadlines(entry, options);
-  if (now + minValidityMs >= hardAt) return 'expired';
-  return now >= softAt ? 'soft' : 'fresh';
+export function phaseOf(entry: Entry, now: number, minValidityMs = 0): Phase {
+  if (now < entry.obtainedAt || now + minValidityMs >= entry.hardAt) return 'expired';
+  return now >= entry.softAt ? 'soft' : 'fresh';
 }

@@ -5,11 +5,10 @@
 import { sleep } from './abort.js';
 import { TokenRefreshError, TokVaultError } from './errors.js';
 import type { RefreshReason } from './events.js';
+import { type Entry, toEntry } from './expiry.js';
 import type { ResolvedOptions } from './options.js';
 import { backoffDelay } from './retry.js';
-import { normalizeToken, type Token } from './token.js';
-
-const REDACTED = '[redacted]';
+import { normalizeToken, REDACTED, type Token } from './token.js';
 
 /** What one refresh asks of the source. */
 export interface FetchRequest {
@@ -22,56 +21,50 @@ export interface FetchRequest {
   deadline: number;
 }
 
-function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
-  let out = text;
-  for (const secret of secrets) if (secret) out = out.split(secret).join(REDACTED);
-  return out;
-}
-
 /**
  * A `TokVaultError` passes through; anything else becomes a `TokenRefreshError` with the original
- * as `cause`, keeping its `retryable`, `code` and `retryAfterMs`. Known secrets are redacted
- * from the message.
+ * as `cause`, keeping its `retryable`, `code` and `retryAfterMs`. The secrets of `previous` are
+ * redacted from the message.
  */
 export function toRefreshError(
   error: unknown,
   vaultName: string,
-  secrets: ReadonlyArray<string | undefined>,
+  previous: Token | undefined,
 ): TokVaultError {
   if (error instanceof TokVaultError) return error;
-  const fields = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
-  const detail =
-    error instanceof Error
-      ? redact(error.message, secrets)
-      : `fetchToken threw a non-Error value (${typeof error})`;
-  const retryAfterMs = fields.retryAfterMs;
+  let detail =
+    error instanceof Error ? error.message : `fetchToken threw a non-Error value (${typeof error})`;
+  for (const secret of [previous?.accessToken, previous?.refreshToken]) {
+    if (secret) detail = detail.replaceAll(secret, REDACTED);
+  }
+  // `Object()` reads the fields of any thrown value, even `null` or a string.
+  const { retryable, code, retryAfterMs } = Object(error) as Record<string, unknown>;
   return new TokenRefreshError(`Token refresh for vault "${vaultName}" failed: ${detail}`, {
     cause: error,
-    retryable: typeof fields.retryable === 'boolean' ? fields.retryable : true,
-    code: typeof fields.code === 'string' ? fields.code : undefined,
+    retryable: retryable !== false,
+    code: typeof code === 'string' ? code : undefined,
     retryAfterMs: typeof retryAfterMs === 'number' && retryAfterMs >= 0 ? retryAfterMs : undefined,
   });
 }
 
 /**
  * Call `fetchToken` until it yields a well-formed token, retrying retryable failures with
- * backoff while the deadline allows. Resolves the token and the local time its request was sent.
+ * backoff while the deadline allows. Resolves the token, timed from when its request was sent.
  */
 export async function fetchWithRetry(
   o: ResolvedOptions,
   { reason, previous, signal, deadline }: FetchRequest,
-): Promise<{ token: Token; obtainedAt: number }> {
-  const secrets = [previous?.accessToken, previous?.refreshToken];
+): Promise<Entry> {
   for (let attempt = 0; ; attempt++) {
     const sentAt = o.now();
     try {
       const result = await o.fetchToken({ signal, reason, previous });
       signal.throwIfAborted();
-      return { token: normalizeToken(result, sentAt, o.lifetimeMs, o.name), obtainedAt: sentAt };
+      return toEntry(normalizeToken(result, sentAt, o.lifetimeMs, o.name), sentAt, o);
     } catch (error) {
-      if (signal.aborted) throw signal.reason;
-      const failure = toRefreshError(error, o.name, secrets);
-      const retry = o.retry;
+      signal.throwIfAborted();
+      const failure = toRefreshError(error, o.name, previous);
+      const { retry } = o;
       const retryable = failure instanceof TokenRefreshError && failure.retryable;
       if (!retry || !retryable || attempt >= retry.retries) throw failure;
       const delay = backoffDelay(retry, attempt, failure.retryAfterMs);

@@ -1,12 +1,4 @@
 export { abortable, sleep } from './abort.js';
-export type { AdapterOptions, ResolvedAdapterOptions } from './adapter.js';
-export {
-  formatAuthHeader,
-  isAllowedOrigin,
-  isRefreshWorthy,
-  isReplayableBody,
-  resolveAdapterOptions,
-} from './adapter.js';
 export type { TokenRefreshErrorOptions } from './errors.js';
 export { RefreshTimeoutError, TokenRefreshError, TokVaultError, VaultClosedError } from './errors.js';
 export type { RefreshReason, VaultEventMap, VaultEventType, VaultListener } from './events.js';

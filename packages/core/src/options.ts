@@ -120,99 +120,94 @@ export interface ResolvedOptions {
   expiryMarginMs: number | undefined;
   keepFresh: boolean;
   refreshTimeoutMs: number;
-  retry: RetryPolicy | undefined;
+  retry: RetryPolicy | false;
   store: TokenStore | undefined;
   now: () => number;
 }
 
+/** The defaults (options without one stay `undefined`; `fetchToken` is required). */
+const DEFAULTS: Partial<ResolvedOptions> = {
+  name: 'default',
+  keepFresh: false,
+  refreshTimeoutMs: 30_000,
+  retry: DEFAULT_RETRY,
+  now: () => Date.now(),
+};
+
+/** A validation rule: the test a value must pass, and what was expected (for the error). */
+type Rule = readonly [test: (value: unknown) => boolean, expected: string];
+
+const isFunction: Rule = [(value) => typeof value === 'function', 'a function'];
+const durationMs = (positive: boolean): Rule => [
+  (value) => Number.isFinite(value) && (positive ? (value as number) > 0 : (value as number) >= 0),
+  `a ${positive ? 'positive' : 'non-negative'} finite number of ms`,
+];
+
+const RULES: Record<keyof TokenVaultOptions, Rule> = {
+  fetchToken: isFunction,
+  name: [(value) => typeof value === 'string' && value !== '', 'a non-empty string'],
+  lifetimeMs: durationMs(true),
+  refreshWindowMs: durationMs(false),
+  expiryMarginMs: durationMs(false),
+  keepFresh: [(value) => typeof value === 'boolean', 'a boolean'],
+  refreshTimeoutMs: durationMs(true),
+  retry: [(value) => value === false || isObject(value), 'false or an object'],
+  store: [
+    (value) =>
+      isObject(value) && ['get', 'withLock', 'delete'].every((method) => typeof value[method] === 'function'),
+    'a TokenStore (get, withLock, delete)',
+  ],
+  now: isFunction,
+};
+
+const RETRY_RULES: Record<keyof RetryOptions, Rule> = {
+  retries: [(value) => Number.isInteger(value) && (value as number) >= 0, 'a non-negative integer'],
+  baseDelayMs: durationMs(false),
+  maxDelayMs: durationMs(false),
+};
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Says what was expected and what was given, never the value of a string (it may be a secret). */
 function invalid(option: string, expected: string, value: unknown): never {
-  const got = value === null ? 'null' : typeof value === 'number' ? String(value) : typeof value;
+  const got = value === null ? 'null' : typeof value === 'number' ? value : typeof value;
   throw new TypeError(`createTokenVault: option "${option}" must be ${expected} (got ${got})`);
 }
 
-function duration(option: string, value: unknown, positive: boolean): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
-    invalid(
-      option,
-      positive ? 'a positive finite number of ms' : 'a non-negative finite number of ms',
-      value,
-    );
-  }
-  return value;
-}
-
-const OPTION_NAMES: ReadonlyArray<keyof TokenVaultOptions> = [
-  'fetchToken',
-  'name',
-  'lifetimeMs',
-  'refreshWindowMs',
-  'expiryMarginMs',
-  'keepFresh',
-  'refreshTimeoutMs',
-  'retry',
-  'store',
-  'now',
-];
-const RETRY_OPTION_NAMES: ReadonlyArray<keyof RetryOptions> = ['retries', 'baseDelayMs', 'maxDelayMs'];
-
-/** A misspelt option would otherwise be ignored silently. */
-function rejectUnknown(object: object, known: readonly string[], prefix: string): void {
-  for (const key of Object.keys(object)) {
+/**
+ * Check `given` against `rules`, rejecting unknown keys (a misspelt option would otherwise be
+ * ignored silently), and fill in `defaults` for the options left `undefined`. Every option is
+ * optional except the `required` one.
+ */
+function validate<T>(
+  given: object,
+  rules: Record<string, Rule>,
+  defaults: object,
+  prefix = '',
+  required = '',
+): T {
+  const known = Object.keys(rules);
+  for (const key of Object.keys(given)) {
     if (!known.includes(key)) {
       throw new TypeError(`createTokenVault: unknown option "${prefix}${key}" (known: ${known.join(', ')})`);
     }
   }
+  const resolved: Record<string, unknown> = { ...defaults };
+  for (const [key, [test, expected]] of Object.entries(rules)) {
+    const value = (given as Record<string, unknown>)[key];
+    if (value === undefined && key !== required) continue;
+    if (!test(value)) invalid(prefix + key, expected, value);
+    resolved[key] = value;
+  }
+  return resolved as T;
 }
 
-function resolveRetry(value: unknown): RetryPolicy | undefined {
-  if (value === false) return undefined;
-  if (value === undefined) return DEFAULT_RETRY;
-  if (typeof value !== 'object' || value === null) invalid('retry', 'false or an object', value);
-  const retry = value as RetryOptions;
-  rejectUnknown(retry, RETRY_OPTION_NAMES, 'retry.');
-  const retries = retry.retries ?? DEFAULT_RETRY.retries;
-  if (!Number.isInteger(retries) || retries < 0) invalid('retry.retries', 'a non-negative integer', retries);
-  const policy: RetryPolicy = {
-    retries,
-    baseDelayMs: duration('retry.baseDelayMs', retry.baseDelayMs, false) ?? DEFAULT_RETRY.baseDelayMs,
-    maxDelayMs: duration('retry.maxDelayMs', retry.maxDelayMs, false) ?? DEFAULT_RETRY.maxDelayMs,
-  };
-  return policy;
-}
-
-function resolveStore(value: unknown): TokenStore | undefined {
-  if (value === undefined) return undefined;
-  const store = value as Partial<TokenStore> | null;
-  const ok =
-    typeof store === 'object' &&
-    store !== null &&
-    typeof store.get === 'function' &&
-    typeof store.withLock === 'function' &&
-    typeof store.delete === 'function';
-  if (!ok) invalid('store', 'a TokenStore (get, withLock, delete)', value);
-  return store as TokenStore;
-}
-
-/** Validate options; throws a `TypeError` naming the first invalid option. */
+/** Validate options and apply defaults; throws a `TypeError` naming the first invalid option. */
 export function resolveOptions(options: TokenVaultOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) invalid('options', 'an object', options);
-  rejectUnknown(options, OPTION_NAMES, '');
-  const { fetchToken, name = 'default', keepFresh = false, now = () => Date.now() } = options;
-  if (typeof fetchToken !== 'function') invalid('fetchToken', 'a function', fetchToken);
-  if (typeof name !== 'string' || name === '') invalid('name', 'a non-empty string', name);
-  if (typeof keepFresh !== 'boolean') invalid('keepFresh', 'a boolean', keepFresh);
-  if (typeof now !== 'function') invalid('now', 'a function', now);
-  return {
-    fetchToken,
-    name,
-    keepFresh,
-    now,
-    lifetimeMs: duration('lifetimeMs', options.lifetimeMs, true),
-    refreshWindowMs: duration('refreshWindowMs', options.refreshWindowMs, false),
-    expiryMarginMs: duration('expiryMarginMs', options.expiryMarginMs, false),
-    refreshTimeoutMs: duration('refreshTimeoutMs', options.refreshTimeoutMs, true) ?? 30_000,
-    retry: resolveRetry(options.retry),
-    store: resolveStore(options.store),
-  };
+  if (!isObject(options)) invalid('options', 'an object', options);
+  const resolved = validate<ResolvedOptions>(options, RULES, DEFAULTS, '', 'fetchToken');
+  if (resolved.retry) resolved.retry = validate(resolved.retry, RETRY_RULES, DEFAULT_RETRY, 'retry.');
+  return resolved;
 }

@@ -120,12 +120,13 @@ export interface TokenStore {
  */
 export function createMemoryStore(): TokenStore {
   const tokens = new Map<string, StoredToken>();
+  /** Per key, a promise that settles when the last lock holder or waiter is done: a FIFO queue. */
   const tails = new Map<string, Promise<unknown>>();
-  const listeners = new Map<string, Set<(token: StoredToken | undefined) => void>>();
+  const subscribers = new Set<[key: string, listener: (token: StoredToken | undefined) => void]>();
   const neverAborted = new AbortController().signal;
 
   const notify = (key: string, token: StoredToken | undefined) => {
-    for (const listener of listeners.get(key) ?? []) listener(token);
+    for (const [subscribed, listener] of subscribers) if (subscribed === key) listener(token && { ...token });
   };
 
   return {
@@ -137,31 +138,28 @@ export function createMemoryStore(): TokenStore {
       tokens.delete(key);
       notify(key, undefined);
     },
-    async withLock(key, task, options = {}) {
+    async withLock(key, task, { signal } = {}) {
       const previous = tails.get(key) ?? Promise.resolve();
       let release!: () => void;
-      const gate = new Promise<void>((resolve) => {
+      const released = new Promise<void>((resolve) => {
         release = resolve;
       });
-      const tail = previous.then(() => gate);
+      // The next caller waits for the previous holder AND this one (even if this one gives up waiting).
+      const tail = previous.then(() => released);
       tails.set(key, tail);
       void tail.then(() => {
         if (tails.get(key) === tail) tails.delete(key);
       });
+      let held = false;
       try {
-        await abortable(previous, options.signal);
-      } catch (error) {
-        void previous.then(release);
-        throw error;
-      }
-      let held = true;
-      try {
+        await abortable(previous, signal);
+        held = true;
         return await task({
           signal: neverAborted,
           async set(token) {
             if (!held) throw new TokVaultError(`Memory store: the lock on "${key}" was already released`);
             tokens.set(key, { ...token });
-            notify(key, { ...token });
+            notify(key, token);
           },
         });
       } finally {
@@ -170,12 +168,10 @@ export function createMemoryStore(): TokenStore {
       }
     },
     subscribe(key, listener) {
-      const set = listeners.get(key) ?? new Set();
-      listeners.set(key, set);
-      set.add(listener);
+      const subscriber: [string, typeof listener] = [key, listener];
+      subscribers.add(subscriber);
       return () => {
-        set.delete(listener);
-        if (set.size === 0) listeners.delete(key);
+        subscribers.delete(subscriber);
       };
     },
   };

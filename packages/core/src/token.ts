@@ -79,27 +79,28 @@ export interface Token {
   readonly raw?: unknown;
 }
 
-const REDACTED = '[redacted]';
+/** What a secret is replaced with in `toJSON`, `inspect` and error messages. */
+export const REDACTED = '[redacted]';
 
-function publicView(token: Token): Record<string, unknown> {
+/** The token without its secrets (`raw` is not enumerable, so it is left out too). */
+function redacted(token: Token): object {
   return {
-    tokenType: token.tokenType,
-    expiresAt: token.expiresAt,
+    ...token,
     accessToken: REDACTED,
-    ...(token.refreshToken !== undefined ? { refreshToken: REDACTED } : {}),
+    ...(token.refreshToken !== undefined && { refreshToken: REDACTED }),
   };
 }
 
 const tokenPrototype = {
   toJSON(this: Token) {
-    return publicView(this);
+    return redacted(this);
   },
   toString(this: Token) {
     const expiry = this.expiresAt === undefined ? 'no expiry' : new Date(this.expiresAt).toISOString();
     return `Token(${this.tokenType}, ${expiry})`;
   },
   [Symbol.for('nodejs.util.inspect.custom')](this: Token) {
-    return { ...publicView(this), [Symbol.toStringTag]: 'Token' };
+    return redacted(this);
   },
 };
 
@@ -119,54 +120,16 @@ export type TokenInit = Omit<Token, 'expiresAt'> & { readonly expiresAt?: number
  * @example
  * ```ts
  * const token = createToken({ accessToken: 'abc', tokenType: 'Bearer', expiresAt: Date.now() + 60_000 });
- * JSON.stringify(token); // {"tokenType":"Bearer","expiresAt":…,"accessToken":"[redacted]"}
+ * JSON.stringify(token); // {"accessToken":"[redacted]","tokenType":"Bearer","expiresAt":…}
  * ```
  */
 export function createToken(init: TokenInit): Token {
-  const token = Object.create(tokenPrototype) as Record<string, unknown>;
-  token.accessToken = init.accessToken;
-  token.tokenType = init.tokenType;
-  token.expiresAt = init.expiresAt;
-  if (init.refreshAt !== undefined) token.refreshAt = init.refreshAt;
-  if (init.refreshToken !== undefined) token.refreshToken = init.refreshToken;
-  if (init.raw !== undefined) Object.defineProperty(token, 'raw', { value: init.raw, enumerable: false });
+  const { accessToken, tokenType, expiresAt, refreshAt, refreshToken, raw } = init;
+  const token: Record<string, unknown> = Object.create(tokenPrototype, { raw: { value: raw } });
+  Object.assign(token, { accessToken, tokenType, expiresAt });
+  if (refreshAt !== undefined) token.refreshAt = refreshAt;
+  if (refreshToken !== undefined) token.refreshToken = refreshToken;
   return Object.freeze(token) as unknown as Token;
-}
-
-function fail(vaultName: string, what: string): never {
-  throw new TokenRefreshError(`fetchToken for vault "${vaultName}" returned a malformed token: ${what}`, {
-    retryable: false,
-  });
-}
-
-function toFiniteNumber(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value === 'string' && value.trim() !== '') {
-    const n = Number(value);
-    return Number.isFinite(n) ? n : undefined;
-  }
-  return undefined;
-}
-
-function optionalNumber(vaultName: string, response: Record<string, unknown>, key: string) {
-  const value = response[key];
-  if (value === undefined || value === null) return undefined;
-  const n = toFiniteNumber(value);
-  if (n === undefined || n < 0)
-    fail(vaultName, `"${key}" must be a non-negative number (got ${typeof value})`);
-  return n;
-}
-
-function optionalString(vaultName: string, response: Record<string, unknown>, key: string) {
-  const value = response[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value === '') fail(vaultName, `"${key}" must be a non-empty string`);
-  return value;
-}
-
-/** OAuth servers often send `bearer`; headers use the canonical `Bearer`. */
-function canonicalType(type: string | undefined): string {
-  return type === undefined || type.toLowerCase() === 'bearer' ? 'Bearer' : type;
 }
 
 /**
@@ -180,37 +143,48 @@ export function normalizeToken(
   lifetimeMs: number | undefined,
   vaultName: string,
 ): Token {
-  if (typeof result === 'string') {
-    if (result === '') fail(vaultName, 'the access token string is empty');
-    return createToken({
-      accessToken: result,
-      tokenType: 'Bearer',
-      expiresAt: lifetimeMs === undefined ? undefined : sentAt + lifetimeMs,
+  const fail = (what: string): never => {
+    throw new TokenRefreshError(`fetchToken for vault "${vaultName}" returned a malformed token: ${what}`, {
+      retryable: false,
     });
-  }
-  if (typeof result !== 'object' || result === null || Array.isArray(result)) {
-    fail(
-      vaultName,
-      `expected a string or a TokenResponse object (got ${result === null ? 'null' : typeof result})`,
+  };
+  // A bare string is an opaque access token.
+  const response = typeof result === 'string' ? { accessToken: result } : result;
+  if (typeof response !== 'object' || response === null || Array.isArray(response)) {
+    return fail(
+      `expected a string or a TokenResponse object (got ${response === null ? 'null' : typeof response})`,
     );
   }
-  const response = result as Record<string, unknown>;
-  if (typeof response.accessToken !== 'string' || response.accessToken === '') {
-    fail(vaultName, '"accessToken" is missing or not a non-empty string');
-  }
-  const expiresIn = optionalNumber(vaultName, response, 'expiresIn');
-  const expiresAtField = optionalNumber(vaultName, response, 'expiresAt');
-  const refreshIn = optionalNumber(vaultName, response, 'refreshIn');
-  let expiresAt: number | undefined;
-  if (expiresAtField !== undefined) expiresAt = expiresAtField;
-  else if (expiresIn !== undefined) expiresAt = sentAt + expiresIn * 1000;
-  else if (lifetimeMs !== undefined) expiresAt = sentAt + lifetimeMs;
+  const field = (key: string): unknown => (response as Record<string, unknown>)[key] ?? undefined;
+  /** A non-empty string, or `undefined` if absent (`null` counts as absent: some servers send it). */
+  const string = (key: string): string | undefined => {
+    const value = field(key);
+    if (value === undefined || (typeof value === 'string' && value !== '')) return value;
+    return fail(`"${key}" must be a non-empty string`);
+  };
+  /** A non-negative number (numeric strings accepted), or `undefined` if absent. */
+  const number = (key: string): number | undefined => {
+    const value = field(key);
+    const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+    if (n === undefined || (Number.isFinite(n) && (n as number) >= 0)) return n as number | undefined;
+    return fail(`"${key}" must be a non-negative number (got ${typeof value})`);
+  };
+  /** `sentAt` plus a lifetime in SECONDS read from `key`, or in ms from `fallbackMs`. */
+  const after = (key: string, fallbackMs?: number): number | undefined => {
+    const seconds = number(key);
+    const ms = seconds === undefined ? fallbackMs : seconds * 1000;
+    return ms === undefined ? undefined : sentAt + ms;
+  };
+  const accessToken = string('accessToken') ?? fail('"accessToken" is missing');
+  const tokenType = string('tokenType');
+  const relativeExpiry = after('expiresIn', lifetimeMs);
   return createToken({
-    accessToken: response.accessToken,
-    tokenType: canonicalType(optionalString(vaultName, response, 'tokenType')),
-    expiresAt,
-    refreshAt: refreshIn === undefined ? undefined : sentAt + refreshIn * 1000,
-    refreshToken: optionalString(vaultName, response, 'refreshToken'),
-    raw: response.raw,
+    accessToken,
+    // OAuth servers often send `bearer`; headers use the canonical `Bearer`.
+    tokenType: tokenType === undefined || tokenType.toLowerCase() === 'bearer' ? 'Bearer' : tokenType,
+    expiresAt: number('expiresAt') ?? relativeExpiry,
+    refreshAt: after('refreshIn'),
+    refreshToken: string('refreshToken'),
+    raw: field('raw'),
   });
 }

@@ -3,8 +3,9 @@
  */
 import { abortable, unrefTimer } from './abort.js';
 import { RefreshTimeoutError, VaultClosedError } from './errors.js';
-import { Emitter, type RefreshReason, type VaultEventType, type VaultListener } from './events.js';
-import { type Entry, phaseOf } from './expiry.js';
+import type { VaultEventType, VaultListener } from './events.js';
+import { createEmitter, type RefreshReason } from './events.js';
+import { type Entry, phaseOf, toEntry } from './expiry.js';
 import { fetchWithRetry, toRefreshError } from './fetchWithRetry.js';
 import { resolveOptions, type TokenVaultOptions } from './options.js';
 import { createScheduler } from './scheduler.js';
@@ -132,35 +133,11 @@ export interface TokenVault {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-interface Obtained extends Entry {
-  source: 'fetch' | 'store';
-}
-
-interface Flight {
-  promise: Promise<Token>;
-  controller: AbortController;
-}
-
 const noop = () => {};
-
-function toStored({ token, obtainedAt }: Entry): StoredToken {
-  const { accessToken, tokenType, expiresAt, refreshAt, refreshToken } = token;
-  return { accessToken, tokenType, expiresAt, refreshAt, refreshToken, obtainedAt };
-}
-
-/** A token read from a store, timed from its writer's send time when known (and not in our future). */
-function fromStored(stored: StoredToken, now: number): Entry {
-  const { obtainedAt } = stored;
-  return {
-    token: createToken(stored),
-    obtainedAt: typeof obtainedAt === 'number' && obtainedAt <= now ? obtainedAt : now,
-  };
-}
 
 function staleString(stale: RefreshOptions['staleToken']): string | undefined {
   if (stale === undefined || typeof stale === 'string') return stale;
-  if (typeof stale === 'object' && stale !== null && typeof stale.accessToken === 'string')
-    return stale.accessToken;
+  if (typeof stale?.accessToken === 'string') return stale.accessToken;
   throw new TypeError('refresh: option "staleToken" must be an access-token string or a Token');
 }
 
@@ -183,97 +160,119 @@ function staleString(stale: RefreshOptions['staleToken']): string | undefined {
  */
 export function createTokenVault(options: TokenVaultOptions): TokenVault {
   const o = resolveOptions(options);
-  const { name, store } = o;
-  const emitter = new Emitter();
+  const { name, store, now } = o;
+  const emitter = createEmitter();
   let entry: Entry | undefined;
-  let flight: Flight | undefined;
+  /** The one refresh in flight, and what aborts it (timeout, `close()`). */
+  let flight: Promise<Token> | undefined;
+  let abortFlight: AbortController | undefined;
+  /** Bumped when the token is forgotten: a refresh started before then is not cached. */
   let epoch = 0;
   let closed = false;
-  const scheduler = createScheduler({
-    ...o,
-    fire: () => {
-      startRefresh('keep-fresh', entry?.token.accessToken).catch(noop);
-    },
+  const scheduler = createScheduler(o.keepFresh, now, () => {
+    void startRefresh('keep-fresh');
   });
 
-  function adopt(next: Entry): void {
+  function adopt(next: Entry | undefined): void {
     entry = next;
-    scheduler.adopted(entry);
+    scheduler.reset(next);
   }
 
-  async function obtain(
-    reason: RefreshReason,
-    avoid: string | undefined,
-    signal: AbortSignal,
-    startedEpoch: number,
-  ): Promise<Obtained> {
-    let previous = entry?.token;
-    const deadline = o.now() + o.refreshTimeoutMs;
-    const fetchFresh = async (fetchSignal: AbortSignal): Promise<Obtained> => ({
-      ...(await fetchWithRetry(o, { reason, previous, signal: fetchSignal, deadline })),
-      source: 'fetch',
-    });
-    if (!store) return fetchFresh(signal);
-    const readShared = async (): Promise<Obtained | undefined> => {
-      const stored = await store.get(name);
-      if (!stored) return undefined;
-      const shared = { ...fromStored(stored, o.now()), source: 'store' as const };
-      // The freshest known token: another sharer may have rotated its refresh token.
-      previous = shared.token;
-      if (stored.accessToken === avoid) return undefined;
-      return phaseOf(shared, o.now(), o) === 'expired' ? undefined : shared;
-    };
-    const cached = await readShared();
-    if (cached) return cached;
-    return store.withLock(
-      name,
-      async (lock) => {
-        const again = await readShared();
-        if (again) return again;
-        const fetched = await fetchFresh(AbortSignal.any([signal, lock.signal]));
-        if (epoch === startedEpoch && !signal.aborted) await lock.set(toStored(fetched));
-        return fetched;
-      },
-      { signal },
-    );
+  /** Forget the token; a refresh in flight still answers its waiters but is not cached. */
+  function forget(reason: 'invalidate' | 'store', announce: boolean): void {
+    epoch += 1;
+    adopt(undefined);
+    if (announce) emitter.emit('token:cleared', { name, reason });
   }
 
-  function startRefresh(reason: RefreshReason, avoid: string | undefined): Promise<Token> {
-    if (flight) return flight.promise;
+  /** A token read from a store, timed from its writer's send time when known (and not in our future). */
+  function fromStored(stored: StoredToken): Entry {
+    const time = now();
+    return toEntry(createToken(stored), Math.min(stored.obtainedAt ?? time, time), o);
+  }
+
+  /**
+   * Start the one refresh (or join the one in flight). `avoid` is the token being replaced: a
+   * shared store holding it has nothing better to offer.
+   */
+  function startRefresh(reason: RefreshReason, avoid = entry?.token.accessToken): Promise<Token> {
+    if (flight) return flight;
     const controller = new AbortController();
+    const { signal } = controller;
     const startedEpoch = epoch;
-    const previous = entry?.token;
+    const replaced = entry?.token;
+    let previous = replaced;
+    let source: 'fetch' | 'store' = 'store';
+    const deadline = now() + o.refreshTimeoutMs;
     const timer = unrefTimer(
       () => controller.abort(new RefreshTimeoutError(name, o.refreshTimeoutMs)),
       o.refreshTimeoutMs,
     );
+
+    const fetchFresh = (fetchSignal: AbortSignal): Promise<Entry> => {
+      source = 'fetch';
+      return fetchWithRetry(o, { reason, previous, signal: fetchSignal, deadline });
+    };
+    /** A usable token another sharer of the store wrote, if any. */
+    const readShared = async (): Promise<Entry | undefined> => {
+      const stored = await store?.get(name);
+      if (!stored) return undefined;
+      const shared = fromStored(stored);
+      // The freshest known token: another sharer may have rotated its refresh token.
+      previous = shared.token;
+      return stored.accessToken !== avoid && phaseOf(shared, now()) !== 'expired' ? shared : undefined;
+    };
+    const obtain = async (): Promise<Entry> => {
+      if (!store) return fetchFresh(signal);
+      return (
+        (await readShared()) ??
+        store.withLock(
+          name,
+          async (lock) => {
+            const again = await readShared();
+            if (again) return again;
+            const fetched = await fetchFresh(AbortSignal.any([signal, lock.signal]));
+            if (epoch === startedEpoch && !signal.aborted) {
+              await lock.set({ ...fetched.token, obtainedAt: fetched.obtainedAt });
+            }
+            return fetched;
+          },
+          { signal },
+        )
+      );
+    };
+
     let resolve!: (token: Token) => void;
     let reject!: (error: unknown) => void;
     const promise = new Promise<Token>((res, rej) => {
       resolve = res;
       reject = rej;
     });
+    // Marks the rejection handled: a failed background refresh is never an unhandled rejection.
     promise.catch(noop);
     // The flight exists before anything runs, so re-entrant calls (from listeners or from
     // fetchToken itself) join it instead of starting a second one.
-    const current: Flight = { promise, controller };
-    flight = current;
+    flight = promise;
+    abortFlight = controller;
     const land = () => {
       clearTimeout(timer);
-      if (flight === current) flight = undefined;
+      if (flight === promise) {
+        flight = undefined;
+        abortFlight = undefined;
+      }
     };
     emitter.emit('refresh:start', { name, reason });
-    abortable(obtain(reason, avoid, controller.signal, startedEpoch), controller.signal).then(
+    abortable(obtain(), signal).then(
       (obtained) => {
         land();
         if (epoch === startedEpoch && !closed) adopt(obtained);
         const { tokenType, expiresAt } = obtained.token;
-        emitter.emit('refresh:success', { name, reason, source: obtained.source, tokenType, expiresAt });
+        emitter.emit('refresh:success', { name, reason, source, tokenType, expiresAt });
         resolve(obtained.token);
       },
       (error: unknown) => {
         land();
-        const failure = toRefreshError(error, name, [previous?.accessToken, previous?.refreshToken]);
+        const failure = toRefreshError(error, name, replaced);
         if (!closed) {
           emitter.emit('refresh:error', { name, reason, error: failure });
           scheduler.failed(entry);
@@ -284,87 +283,69 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     return promise;
   }
 
+  /** A rejection for a closed vault or an already-aborted caller. */
   function rejectIfUnusable(signal: AbortSignal | undefined): Promise<never> | undefined {
     if (closed) return Promise.reject(new VaultClosedError(name));
     if (signal?.aborted) return Promise.reject(signal.reason);
     return undefined;
   }
 
-  function getToken(options: GetTokenOptions = {}): Promise<Token> {
-    const { signal, minValidityMs = 0 } = options;
+  function getToken({ signal, minValidityMs = 0 }: GetTokenOptions = {}): Promise<Token> {
     if (typeof minValidityMs !== 'number' || !(minValidityMs >= 0)) {
       throw new TypeError('getToken: option "minValidityMs" must be a non-negative number of ms');
     }
     const unusable = rejectIfUnusable(signal);
     if (unusable) return unusable;
     const current = entry;
-    if (current) {
-      const phase = phaseOf(current, o.now(), o, minValidityMs);
-      if (phase === 'fresh') return Promise.resolve(current.token);
-      if (phase === 'soft') {
-        if (scheduler.mayRefreshInBackground())
-          startRefresh('background', current.token.accessToken).catch(noop);
-        return Promise.resolve(current.token);
+    const phase = current && phaseOf(current, now(), minValidityMs);
+    if (current && phase !== 'expired') {
+      if (phase === 'soft' && scheduler.mayRefreshInBackground()) {
+        void startRefresh('background');
       }
+      return Promise.resolve(current.token);
     }
-    return abortable(startRefresh(current ? 'expired' : 'initial', current?.token.accessToken), signal);
+    return abortable(startRefresh(current ? 'expired' : 'initial'), signal);
   }
 
-  function onStoreChange(stored: StoredToken | undefined): void {
+  const unsubscribe = store?.subscribe?.(name, (stored) => {
     if (closed) return;
     if (!stored) {
-      if (!entry) return;
-      entry = undefined;
-      epoch += 1;
-      scheduler.adopted(undefined);
-      emitter.emit('token:cleared', { name, reason: 'store' });
+      if (entry) forget('store', true);
     } else if (stored.accessToken !== entry?.token.accessToken) {
-      adopt(fromStored(stored, o.now()));
+      adopt(fromStored(stored));
     }
-  }
-
-  const unsubscribe = store?.subscribe?.(name, onStoreChange);
+  });
 
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
-    scheduler.stop();
+    adopt(undefined);
     unsubscribe?.();
-    // The flight's own rejection handler clears its timeout timer.
-    flight?.controller.abort(new VaultClosedError(name));
-    flight = undefined;
+    // Rejects the flight's waiters now; its own rejection handler clears its timeout timer.
+    abortFlight?.abort(new VaultClosedError(name));
     emitter.clear();
-    entry = undefined;
   }
 
   return {
     name,
     getToken,
-    refresh(options = {}) {
-      const stale = staleString(options.staleToken);
-      const unusable = rejectIfUnusable(options.signal);
+    refresh({ staleToken, signal } = {}) {
+      const stale = staleString(staleToken);
+      const unusable = rejectIfUnusable(signal);
       if (unusable) return unusable;
-      if (stale !== undefined && entry && entry.token.accessToken !== stale) {
-        return getToken({ signal: options.signal });
-      }
-      return abortable(startRefresh('forced', stale ?? entry?.token.accessToken), options.signal);
+      if (stale !== undefined && entry && entry.token.accessToken !== stale) return getToken({ signal });
+      return abortable(startRefresh('forced', stale), signal);
     },
     peek() {
-      return entry && phaseOf(entry, o.now(), o) !== 'expired' ? entry.token : undefined;
+      return entry && phaseOf(entry, now()) !== 'expired' ? entry.token : undefined;
     },
     async invalidate() {
-      const unusable = rejectIfUnusable(undefined);
-      if (unusable) return unusable;
-      epoch += 1;
+      if (closed) throw new VaultClosedError(name);
       const had = entry !== undefined;
-      entry = undefined;
-      scheduler.adopted(undefined);
-      if (had || store) emitter.emit('token:cleared', { name, reason: 'invalidate' });
-      if (store) await store.delete(name);
+      forget('invalidate', had || store !== undefined);
+      await store?.delete(name);
     },
-    on(type, listener) {
-      return emitter.on(type, listener);
-    },
+    on: emitter.on,
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -91,6 +91,15 @@ describe('keepFresh', () => {
     }
   });
 
+  it('a token that lives longer than a timer can wait (~24.8 days) is not refreshed in a loop', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const s = await primed(60 * 86_400); // 60 days: soft at 59 days 23 h 55 min
+    await vi.advanceTimersByTimeAsync(60 * 86_400_000 - 300_001);
+    expect(s.source.fetchToken).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(s.source.fetchToken).toHaveBeenCalledTimes(2);
+  });
+
   it('stops on close() and on invalidate(), and sets no timer for a token without expiry', async () => {
     const a = await primed(100);
     expect(vi.getTimerCount()).toBe(1);

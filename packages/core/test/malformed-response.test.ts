@@ -26,15 +26,15 @@ function failureFor(result: unknown): Promise<unknown> {
 
 describe('a malformed fetchToken result rejects with a TokenRefreshError saying what was wrong', () => {
   const cases: Array<[unknown, string]> = [
-    ['', 'the access token string is empty'],
+    ['', '"accessToken" must be a non-empty string'],
     [null, 'expected a string or a TokenResponse object (got null)'],
     [undefined, 'expected a string or a TokenResponse object (got undefined)'],
     [42, 'expected a string or a TokenResponse object (got number)'],
     [['tok'], 'expected a string or a TokenResponse object (got object)'],
-    [{}, '"accessToken" is missing or not a non-empty string'],
+    [{}, '"accessToken" is missing'],
     [{ access_token: 'snake-case-secret' }, '"accessToken" is missing'],
-    [{ accessToken: '' }, '"accessToken" is missing'],
-    [{ accessToken: 7 }, '"accessToken" is missing'],
+    [{ accessToken: '' }, '"accessToken" must be a non-empty string'],
+    [{ accessToken: 7 }, '"accessToken" must be a non-empty string'],
     [{ accessToken: 'secret-1', expiresIn: -1 }, '"expiresIn" must be a non-negative number (got number)'],
     [
       { accessToken: 'secret-2', expiresIn: 'soon' },

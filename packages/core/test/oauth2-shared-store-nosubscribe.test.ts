@@ -13,10 +13,19 @@ afterAll(() => server.close());
 it('two vaults sharing a store never redeem a rotated refresh token', async () => {
   vi.useFakeTimers({ toFake: ['Date'] });
   const memory = createMemoryStore();
-  const store = { get: memory.get.bind(memory), withLock: memory.withLock.bind(memory), delete: memory.delete.bind(memory) };
+  const store = {
+    get: memory.get.bind(memory),
+    withLock: memory.withLock.bind(memory),
+    delete: memory.delete.bind(memory),
+  };
   const initial = auth.issueRefreshToken('spa');
   const make = () =>
-    createTokenVault({ name: 'user', store, retry: false, fetchToken: refreshTokenGrant({ tokenUrl, clientId: 'spa', refreshToken: initial }) });
+    createTokenVault({
+      name: 'user',
+      store,
+      retry: false,
+      fetchToken: refreshTokenGrant({ tokenUrl, clientId: 'spa', refreshToken: initial }),
+    });
   const a = make();
   const b = make();
   try {

@@ -1,15 +1,14 @@
 /**
  * A `fetch` wrapper: bearer token for allowed origins, one coalesced refresh and one retry on 401.
  */
+import type { Token, TokenVault } from '@tokvault/core';
 import {
   type AdapterOptions,
   isAllowedOrigin,
   isRefreshWorthy,
   isReplayableBody,
   resolveAdapterOptions,
-  type Token,
-  type TokenVault,
-} from '@tokvault/core';
+} from '@tokvault/core/adapter';
 
 /**
  * Options of {@link createAuthFetch}: the shared adapter options plus `fetch`.
@@ -80,23 +79,23 @@ function cancel(response: Response): void {
  */
 export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {}): AuthFetch {
   // In a browser the page's origin is the natural default (relative URLs resolve against it).
-  const page = (globalThis as { location?: { href?: string } }).location?.href;
-  const o = resolveAdapterOptions('createAuthFetch', options, { requireOrigins: true, baseUrl: page });
-  const custom = options.fetch;
-  if (custom !== undefined && typeof custom !== 'function') {
-    throw new TypeError('createAuthFetch: option "fetch" must be a fetch-compatible function');
-  }
-  const send = custom ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  const o = resolveAdapterOptions('createAuthFetch', vault, options, {
+    requireOrigins: true,
+    baseUrl: globalThis.location?.href,
+  });
+  const send =
+    options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
 
   return async function authFetch(input, init) {
     const { tokenVault, ...rest } = init ?? {};
     const request = input instanceof Request ? input : undefined;
     const url = request ? request.url : String(input);
-    if (tokenVault === false || !isAllowedOrigin(url, o.origins, page)) {
+    if (tokenVault === false || !isAllowedOrigin(url, o.origins)) {
       return init === undefined ? send(input) : send(input, rest);
     }
     const signal = rest.signal ?? request?.signal ?? undefined;
-    const replayable = rest.body != null ? isReplayableBody(rest.body) : !request?.body;
+    // A body inside a `Request` input is a stream (`request.body`): not replayable.
+    const replayable = isReplayableBody(rest.body ?? request?.body);
     const headers = new Headers(rest.headers ?? request?.headers);
     const attempt = (token: Token) => {
       headers.set(o.header, o.formatHeader(token));
@@ -105,12 +104,7 @@ export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {
 
     const token = await vault.getToken({ signal });
     const response = await attempt(token);
-    if (
-      !replayable ||
-      !isRefreshWorthy(o, response, response.status, response.headers.get('www-authenticate'))
-    ) {
-      return response;
-    }
+    if (!replayable || !isRefreshWorthy(o, response)) return response;
     cancel(response);
     return attempt(await vault.refresh({ staleToken: token, signal }));
   };

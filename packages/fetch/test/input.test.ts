@@ -72,6 +72,12 @@ describe('options', () => {
     expect(() => createAuthFetch(vault, null as never)).toThrow('createAuthFetch: options must be an object');
   });
 
+  it('throws a TypeError naming "vault" when it is not a TokenVault', () => {
+    expect(() => createAuthFetch({} as never, { origins: '*' })).toThrow(
+      new TypeError('createAuthFetch: "vault" must be a TokenVault from createTokenVault()'),
+    );
+  });
+
   it("in a browser, `origins` defaults to the page's origin", async () => {
     vi.stubGlobal('location', new URL(`${API_ORIGIN}/app/`));
     try {

@@ -4,15 +4,14 @@
  * state object; `readHookArgs` reads both.
  */
 
+import { type TokenVault, TokVaultError } from '@tokvault/core';
 import {
   type AdapterOptions,
   isAllowedOrigin,
   isRefreshWorthy,
   isReplayableBody,
   resolveAdapterOptions,
-  type TokenVault,
-  TokVaultError,
-} from '@tokvault/core';
+} from '@tokvault/core/adapter';
 import { baseOf, type HookArgs, readHookArgs } from './kyCompat.js';
 
 /**
@@ -101,10 +100,7 @@ export interface TokenVaultKyHooks {
  * ```
  */
 export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptions = {}): TokenVaultKyHooks {
-  const o = resolveAdapterOptions('tokenVaultHooks', options);
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
-    throw new TypeError('tokenVaultHooks: option "fetch" must be a fetch-compatible function');
-  }
+  const o = resolveAdapterOptions('tokenVaultHooks', vault, options);
   /** Per ky call (its managed signal): a token retry already happened. */
   const retried = new WeakSet<AbortSignal>();
 
@@ -138,10 +134,9 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
         const { request, options: kyOptions, response } = args;
         const callSignal = kyOptions.signal ?? request.signal;
         if (!response || retried.has(callSignal) || !authorised(args)) return undefined;
-        if (!isRefreshWorthy(o, response, response.status, response.headers.get('www-authenticate')))
-          return undefined;
+        // A body inside a `Request` input is a stream (`request.body`): not replayable.
         const body = kyOptions.body ?? undefined;
-        if (body === undefined ? request.body !== null : !isReplayableBody(body)) return undefined;
+        if (!isRefreshWorthy(o, response) || !isReplayableBody(body ?? request.body)) return undefined;
         const current = vault.peek();
         const sent = request.headers.get(o.header);
         // The header on the wire tells which token this response was for (stale-401 detection).

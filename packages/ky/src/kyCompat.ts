@@ -35,15 +35,9 @@ export function readHookArgs(first: unknown, rest: unknown[]): HookArgs {
   return first as HookArgs;
 }
 
-/** The request's base URL: ky 2 `baseUrl` or `prefix`, ky 1 `prefixUrl`, resolved against the page. */
-export function baseOf(options: KyOptionsLike): string | undefined {
-  const raw = [options.baseUrl, options.prefix, options.prefixUrl].find(
-    (value) => (typeof value === 'string' && value !== '') || value instanceof URL,
+/** The request's base URL as given: ky 2 `baseUrl` or `prefix`, ky 1 `prefixUrl` (a relative one resolves against the page). */
+export function baseOf(options: KyOptionsLike): string | URL | undefined {
+  return [options.baseUrl, options.prefix, options.prefixUrl].find(
+    (value): value is string | URL => (typeof value === 'string' && value !== '') || value instanceof URL,
   );
-  if (raw === undefined) return undefined;
-  try {
-    return new URL(String(raw), (globalThis as { location?: { href?: string } }).location?.href).href;
-  } catch {
-    return undefined;
-  }
 }

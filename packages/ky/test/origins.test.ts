@@ -111,6 +111,12 @@ describe('options', () => {
     expect(env.hits).toEqual([{ id: 'x', authorization: null }]);
   });
 
+  it('a value that is not a TokenVault -> TypeError naming "vault"', () => {
+    expect(() => tokenVaultHooks(undefined as never)).toThrow(
+      new TypeError('tokenVaultHooks: "vault" must be a TokenVault from createTokenVault()'),
+    );
+  });
+
   it.each([
     [{ origins: 'not a url' }, 'origins'],
     [{ origins: [] }, 'origins'],

@@ -214,44 +214,59 @@ export function describeAdapterContract(
     }
     const successes = (outcomes: Outcome[]) => outcomes.filter((o) => o.ok && o.status === 200).length;
 
-    it(`${burst} concurrent requests after the token expired: 1 token request, all succeed`, async () => {
-      await warmUp();
-      env.advance(CONTRACT_TTL_MS + 1);
-      const before = env.auth.stats.tokenRequests;
-      const outcomes = await Promise.all(
-        Array.from({ length: burst }, () => send({ method: 'GET', url: `echo?id=${id()}` })),
-      );
-      expect(successes(outcomes)).toBe(burst);
-      expect(env.auth.stats.tokenRequests - before).toBe(1);
-    });
+    // The bursts and the storm take seconds on a loaded machine (hundreds of MSW round trips).
+    const slow = { timeout: 60_000 };
 
-    it(`${burst} concurrent requests after a server-side expiry (401s): 1 token request, all succeed`, async () => {
-      await warmUp();
-      env.auth.expireAll();
-      const before = env.auth.stats.tokenRequests;
-      const outcomes = await Promise.all(
-        Array.from({ length: burst }, () => send({ method: 'GET', url: `echo?id=${id()}` })),
-      );
-      expect(successes(outcomes)).toBe(burst);
-      expect(env.auth.stats.tokenRequests - before).toBe(1);
-      expect(env.auth.stats.rejectedApiRequests).toBe(burst);
-    });
+    it(
+      `${burst} concurrent requests after the token expired: 1 token request, all succeed`,
+      slow,
+      async () => {
+        await warmUp();
+        env.advance(CONTRACT_TTL_MS + 1);
+        const before = env.auth.stats.tokenRequests;
+        const outcomes = await Promise.all(
+          Array.from({ length: burst }, () => send({ method: 'GET', url: `echo?id=${id()}` })),
+        );
+        expect(successes(outcomes)).toBe(burst);
+        expect(env.auth.stats.tokenRequests - before).toBe(1);
+      },
+    );
 
-    it(`stale-401 storm: token rotated while ${storm} requests are in flight -> no extra refresh, 0 failures`, async () => {
-      await warmUp();
-      const gate = env.holdEchoes();
-      const pending = Array.from({ length: storm }, () => send({ method: 'GET', url: `echo?id=${id()}` }));
-      await expect
-        .poll(() => env.hits.length, { interval: 5, timeout: 10_000 })
-        .toBeGreaterThanOrEqual(storm + 1);
-      const before = env.auth.stats.tokenRequests;
-      await vault.refresh(); // rotation: the server now accepts only the new token
-      gate.open();
-      const outcomes = await Promise.all(pending);
-      expect(successes(outcomes)).toBe(storm);
-      expect(env.auth.stats.tokenRequests - before).toBe(1);
-      expect(env.auth.stats.rejectedApiRequestsByReason.superseded).toBe(storm);
-    });
+    it(
+      `${burst} concurrent requests after a server-side expiry (401s): 1 token request, all succeed`,
+      slow,
+      async () => {
+        await warmUp();
+        env.auth.expireAll();
+        const before = env.auth.stats.tokenRequests;
+        const outcomes = await Promise.all(
+          Array.from({ length: burst }, () => send({ method: 'GET', url: `echo?id=${id()}` })),
+        );
+        expect(successes(outcomes)).toBe(burst);
+        expect(env.auth.stats.tokenRequests - before).toBe(1);
+        expect(env.auth.stats.rejectedApiRequests).toBe(burst);
+      },
+    );
+
+    it(
+      `stale-401 storm: token rotated while ${storm} requests are in flight -> no extra refresh, 0 failures`,
+      slow,
+      async () => {
+        await warmUp();
+        const gate = env.holdEchoes();
+        const pending = Array.from({ length: storm }, () => send({ method: 'GET', url: `echo?id=${id()}` }));
+        await expect
+          .poll(() => env.hits.length, { interval: 5, timeout: 10_000 })
+          .toBeGreaterThanOrEqual(storm + 1);
+        const before = env.auth.stats.tokenRequests;
+        await vault.refresh(); // rotation: the server now accepts only the new token
+        gate.open();
+        const outcomes = await Promise.all(pending);
+        expect(successes(outcomes)).toBe(storm);
+        expect(env.auth.stats.tokenRequests - before).toBe(1);
+        expect(env.auth.stats.rejectedApiRequestsByReason.superseded).toBe(storm);
+      },
+    );
 
     it('retries once: an always-401 API gets exactly 2 hits per request and the client error', async () => {
       await warmUp();
@@ -325,18 +340,21 @@ export function describeAdapterContract(
         await warmUp();
         if (phase === 'token expired') env.advance(CONTRACT_TTL_MS + 1);
         else env.auth.expireAll();
-        env.auth.setLatency(200);
+        // The refresh stays in flight until the test opens the gate: no timing involved.
+        const tokenGate = env.holdTokenRequests();
         const before = env.auth.stats.tokenRequests;
         const controller = new AbortController();
         const others = Array.from({ length: 5 }, () => send({ method: 'GET', url: `echo?id=${id()}` }));
         const request: ContractRequest = { method: 'GET', url: `echo?id=${id()}`, signal: controller.signal };
         const aborted = send(request);
-        await expect.poll(() => env.auth.stats.tokenRequests, { interval: 2 }).toBe(before + 1);
+        await expect.poll(() => tokenGate.arrived, { interval: 2 }).toBe(1);
         controller.abort();
-        const outcome = await aborted;
-        expect(env.auth.stats.tokensIssued).toBe(1); // settled before the refresh finished
+        const outcome = await aborted; // hangs (test timeout) if the abort waited for the refresh
         expect(outcome).toEqual({ ok: false, failure: { kind: 'abort' } });
+        expect(env.auth.stats.tokensIssued).toBe(1); // only the warm-up's: the refresh is still held
+        tokenGate.open();
         expect(successes(await Promise.all(others))).toBe(5);
+        expect(tokenGate.arrived).toBe(1);
         expect(env.auth.stats.tokenRequests - before).toBe(1);
       });
     }

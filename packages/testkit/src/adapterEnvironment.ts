@@ -42,18 +42,32 @@ export interface EchoBody {
 
 /** A controllable gate: requests wait on it until `open()`. */
 export interface Gate {
+  /** Resolves once the gate is open (at once if it already is). */
   wait(): Promise<void>;
+  /** Release every waiter, now and later. */
   open(): void;
+  /** How many times `wait()` was called: the requests that reached the gate. */
+  readonly arrived: number;
 }
 
 function createGate(): Gate {
   let open: () => void = () => {};
   let promise: Promise<void> | undefined;
+  let arrived = 0;
   return {
-    wait: () => (promise ??= new Promise<void>((resolve) => (open = resolve))),
+    wait: () => {
+      arrived += 1;
+      promise ??= new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      return promise;
+    },
     open: () => {
       promise ??= Promise.resolve();
       open();
+    },
+    get arrived() {
+      return arrived;
     },
   };
 }
@@ -80,6 +94,11 @@ export interface AdapterEnvironment {
   readonly hits: ApiHit[];
   /** Hold protected echo requests (AFTER counting, BEFORE the token check) until opened. */
   holdEchoes(): Gate;
+  /**
+   * Hold token requests BEFORE the mock authorization server sees them (so they are not yet in
+   * `auth.stats`) until opened: a refresh that stays in flight exactly as long as a test needs.
+   */
+  holdTokenRequests(): Gate;
   /** The shared clock (auth server and vaults). */
   now(): number;
   /** Move the shared clock forward. */
@@ -112,6 +131,7 @@ export function createAdapterEnvironment(apiOrigin: string): AdapterEnvironment 
   const vaults: TokenVault[] = [];
   const sourceErrors: unknown[] = [];
   let gate: Gate | undefined;
+  let tokenGate: Gate | undefined;
   const record = (request: Request) => {
     const id = new URL(request.url).searchParams.get('id') ?? '';
     hits.push({ id, authorization: request.headers.get('authorization') });
@@ -130,6 +150,10 @@ export function createAdapterEnvironment(apiOrigin: string): AdapterEnvironment 
     return HttpResponse.json(await echo(request, id));
   });
   const handlers: HttpHandler[] = [
+    // Falls through (no response) to the mock server's token endpoint once the gate opens.
+    http.all(auth.tokenUrl, async () => {
+      await tokenGate?.wait();
+    }),
     ...auth.handlers,
     http.all(`${apiOrigin}/v1/echo`, async (info) => {
       record(info.request);
@@ -190,6 +214,10 @@ export function createAdapterEnvironment(apiOrigin: string): AdapterEnvironment 
       gate = createGate();
       return gate;
     },
+    holdTokenRequests: () => {
+      tokenGate = createGate();
+      return tokenGate;
+    },
     createVault: (tokenUrl = auth.tokenUrl) => {
       const vault = createTokenVault({
         name: 'contract',
@@ -203,6 +231,8 @@ export function createAdapterEnvironment(apiOrigin: string): AdapterEnvironment 
     async reset() {
       gate?.open();
       gate = undefined;
+      tokenGate?.open();
+      tokenGate = undefined;
       await Promise.all(vaults.splice(0).map((vault) => vault.close()));
       auth.reset();
       hits.length = 0;
