@@ -163,6 +163,8 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
   const { name, store, now } = o;
   const emitter = createEmitter();
   let entry: Entry | undefined;
+  /** The cached token as an already-resolved promise: the hot path allocates nothing. */
+  let settled: Promise<Token> | undefined;
   /** The one refresh in flight, and what aborts it (timeout, `close()`). */
   let flight: Promise<Token> | undefined;
   let abortFlight: AbortController | undefined;
@@ -175,6 +177,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
 
   function adopt(next: Entry | undefined): void {
     entry = next;
+    settled = next && Promise.resolve(next.token);
     scheduler.reset(next);
   }
 
@@ -290,7 +293,17 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     return undefined;
   }
 
-  function getToken({ signal, minValidityMs = 0 }: GetTokenOptions = {}): Promise<Token> {
+  function getToken(options: GetTokenOptions = {}): Promise<Token> {
+    const current = entry;
+    // Hot path: a fresh token, no extra validity asked for, caller not aborted.
+    if (current && options.minValidityMs === undefined && !options.signal?.aborted) {
+      const time = now();
+      if (time >= current.obtainedAt && time < current.softAt) return settled!;
+    }
+    return getTokenSlow(options);
+  }
+
+  function getTokenSlow({ signal, minValidityMs = 0 }: GetTokenOptions): Promise<Token> {
     if (typeof minValidityMs !== 'number' || !(minValidityMs >= 0)) {
       throw new TypeError('getToken: option "minValidityMs" must be a non-negative number of ms');
     }
