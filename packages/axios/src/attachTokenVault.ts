@@ -65,7 +65,10 @@ type Config = InternalAxiosRequestConfig & { __tokvault?: Mark | undefined };
  * the token it carried, and its body and headers as they were before axios serialised them
  * (`error.config.data` has been through `transformRequest`: a JSON object is a string by then).
  */
-type Sent = readonly [token: Token, data: unknown, headers: AxiosHeaders];
+type Sent = readonly [token: Token, data: unknown, headers: Config['headers']];
+
+/** axios's own test for an absolute request URL (`scheme://` or `//`), as in its `buildFullPath`. */
+const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
 
 /**
  * Attach a token vault to an axios instance. Each request to an allowed origin awaits
@@ -104,35 +107,56 @@ export function attachTokenVault(
   const sent = new WeakMap<Mark, Sent>(); // per attachment: one instance may carry several vaults
 
   /** `headers` plus our header, as a new object (the snapshot stays untouched). */
-  const withToken = (headers: AxiosHeaders, token: Token) =>
+  const withToken = (headers: Config['headers'], token: Token) =>
     new AxiosHeaders(headers).set(o.header, o.formatHeader(token));
 
-  /** Await a vault call; an abort of the request's own signal becomes axios's `CanceledError`. */
-  const settle = (config: Config, call: (signal?: AbortSignal) => Promise<Token>, original?: AxiosError) => {
-    const { signal } = config;
-    return call(signal?.addEventListener ? (signal as AbortSignal) : undefined).catch((error: unknown) => {
-      throw signal?.aborted
-        ? new CanceledError(undefined, config)
-        : original
-          ? refreshFailure(error, original)
-          : error;
-    });
+  /**
+   * Where axios sends `config`, as `instance.getUri(config)` builds it but without the query
+   * (which never changes the origin). Request interceptors get a config already merged with the
+   * defaults, so this skips the second `mergeConfig` of `getUri` (most of our per-request cost).
+   */
+  const targetOf = (config: Config): string => {
+    const { baseURL, url = '' } = config;
+    if (typeof url !== 'string' || (baseURL != null && typeof baseURL !== 'string')) {
+      return instance.getUri(config); // unusual inputs: let axios decide
+    }
+    if (!baseURL || (ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false)) return url;
+    return url ? `${baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}` : baseURL;
   };
+
+  /** The request's own signal, if it is one that vault calls can listen to. */
+  const signalOf = ({ signal }: Config) => (signal?.addEventListener ? (signal as AbortSignal) : undefined);
+
+  /** A failed vault call: an abort of the request's own signal becomes axios's `CanceledError`. */
+  const failure = (config: Config, error: unknown, original?: AxiosError) =>
+    config.signal?.aborted
+      ? new CanceledError(undefined, config)
+      : original
+        ? refreshFailure(error, original)
+        : error;
 
   async function onRequest(config: Config): Promise<Config> {
     if (
       config.tokenVault === false ||
       config.__tokvault?.retried ||
-      !isAllowedOrigin(instance.getUri(config), o.origins)
+      !isAllowedOrigin(targetOf(config), o.origins)
     ) {
       return config; // the resend already carries its token (also if detach() ran meanwhile)
     }
-    const token = await settle(config, (signal) => vault.getToken({ signal }));
-    const headers = new AxiosHeaders(config.headers);
+    const signal = signalOf(config);
+    let token: Token;
+    try {
+      // A fresh token comes back as an already-settled promise: one await, nothing else.
+      token = await vault.getToken(signal && { signal });
+    } catch (error) {
+      throw failure(config, error);
+    }
+    // axios built `config.headers` for this request alone: it becomes the replay snapshot, and
+    // the copy with our header goes on the wire (axios serialises into that one).
     const mark: Mark = { retried: false };
-    sent.set(mark, [token, config.data, headers]);
+    sent.set(mark, [token, config.data, config.headers]);
     config.__tokvault = mark;
-    config.headers = withToken(headers, token);
+    config.headers = withToken(config.headers, token);
     return config;
   }
 
@@ -146,7 +170,12 @@ export function attachTokenVault(
       throw error;
     }
     const [token, data, headers] = request;
-    const fresh = await settle(config, (signal) => vault.refresh({ staleToken: token, signal }), error);
+    let fresh: Token;
+    try {
+      fresh = await vault.refresh({ staleToken: token, signal: signalOf(config) });
+    } catch (refreshError) {
+      throw failure(config, refreshError, error);
+    }
     const next: Config = {
       ...config,
       data,

@@ -213,14 +213,41 @@ export function resolveAdapterOptions<TResponse>(
   };
 }
 
+/** Absolute http(s) base URLs already parsed, with their origin ('' for any other base). */
+const baseOrigins = new Map<string, string>();
+
+/** The origin of an absolute http(s) `base`, parsed once per distinct string; else `undefined`. */
+function absoluteOrigin(base: string | URL | undefined): string | undefined {
+  if (typeof base !== 'string') return undefined;
+  let origin = baseOrigins.get(base);
+  if (origin === undefined) {
+    try {
+      const parsed = new URL(base);
+      origin = parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : '';
+    } catch {
+      origin = ''; // relative: resolved against the page on the slow path, which may change
+    }
+    if (baseOrigins.size >= 64) baseOrigins.clear();
+    baseOrigins.set(base, origin);
+  }
+  return origin || undefined;
+}
+
+/** `url` is `origin` followed by `/`: then parsing it yields exactly that (serialised) origin. */
+const startsWithOrigin = (url: string, origin: string): boolean =>
+  url.charCodeAt(origin.length) === 47 && url.startsWith(origin);
+
 /**
  * Whether `url` may carry the token: its origin is in `origins` (or `origins` is `'*'`), or,
  * when `origins` is `undefined`, equals the origin of `base`. A relative `url` resolves against
  * `base`, a relative `base` against the page (`globalThis.location`); a URL that cannot be
  * resolved never may.
  *
+ * Fast path (no URL parsing): a string `url` that starts with an allowed origin followed by `/`,
+ * which is how almost every request URL looks; anything else is parsed.
+ *
  * @param url - the request URL.
- * @param origins - {@link ResolvedAdapterOptions.origins}.
+ * @param origins - {@link ResolvedAdapterOptions.origins} (normalised origins, as `resolveAdapterOptions` returns them).
  * @param base - the request's base URL, if the client has one per request (ky).
  * @example
  * ```ts
@@ -234,6 +261,14 @@ export function isAllowedOrigin(
   base?: string | URL | undefined,
 ): boolean {
   if (origins === '*') return true;
+  if (typeof url === 'string') {
+    if (origins) {
+      for (const origin of origins) if (startsWithOrigin(url, origin)) return true;
+    } else {
+      const origin = absoluteOrigin(base);
+      if (origin && startsWithOrigin(url, origin)) return true;
+    }
+  }
   try {
     const root = base === undefined ? undefined : new URL(base, page());
     const { origin } = new URL(url, root ?? page());
@@ -259,13 +294,14 @@ export function isRefreshWorthy<TResponse extends { readonly status: number; rea
   response: TResponse,
 ): boolean {
   if (options.shouldRefresh) return options.shouldRefresh(response);
+  if (!options.statusCodes.has(response.status)) return false; // most responses: no header read
   const headers = response.headers as
     | { get?: (name: string) => unknown; 'www-authenticate'?: unknown }
     | null
     | undefined;
   const challenge =
     typeof headers?.get === 'function' ? headers.get('www-authenticate') : headers?.['www-authenticate'];
-  return options.statusCodes.has(response.status) && !/insufficient_scope/i.test(String(challenge ?? ''));
+  return !/insufficient_scope/i.test(String(challenge ?? ''));
 }
 
 /**

@@ -132,8 +132,10 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
       async (first, ...rest) => {
         const args = readHookArgs(first, rest);
         const { request, options: kyOptions, response } = args;
+        // Most responses: a status that never triggers a refresh, decided before any URL work.
+        if (!response || (!o.shouldRefresh && !o.statusCodes.has(response.status))) return undefined;
         const callSignal = kyOptions.signal ?? request.signal;
-        if (!response || retried.has(callSignal) || !authorised(args)) return undefined;
+        if (retried.has(callSignal) || !authorised(args)) return undefined;
         // A body inside a `Request` input is a stream (`request.body`): not replayable.
         const body = kyOptions.body ?? undefined;
         if (!isRefreshWorthy(o, response) || !isReplayableBody(body ?? request.body)) return undefined;

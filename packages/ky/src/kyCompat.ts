@@ -35,9 +35,11 @@ export function readHookArgs(first: unknown, rest: unknown[]): HookArgs {
   return first as HookArgs;
 }
 
+/** A usable base URL value: a non-empty string or a `URL`. */
+const usable = (value: unknown): value is string | URL =>
+  (typeof value === 'string' && value !== '') || value instanceof URL;
+
 /** The request's base URL as given: ky 2 `baseUrl` or `prefix`, ky 1 `prefixUrl` (a relative one resolves against the page). */
-export function baseOf(options: KyOptionsLike): string | URL | undefined {
-  return [options.baseUrl, options.prefix, options.prefixUrl].find(
-    (value): value is string | URL => (typeof value === 'string' && value !== '') || value instanceof URL,
-  );
+export function baseOf({ baseUrl, prefix, prefixUrl }: KyOptionsLike): string | URL | undefined {
+  return usable(baseUrl) ? baseUrl : usable(prefix) ? prefix : usable(prefixUrl) ? prefixUrl : undefined;
 }
