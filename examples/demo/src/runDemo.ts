@@ -3,6 +3,7 @@
  * requests across several token expiries against a single-session mock server over real HTTP.
  * Exit code 0 only if no request failed and each expiry cost exactly one token request per client.
  */
+
 import { Console } from 'node:console';
 import {
   CLIENT_NAMES,
@@ -12,6 +13,7 @@ import {
   type DemoClient,
 } from './clients.js';
 import { type DemoServer, startDemoServer } from './server.js';
+import { formatTable } from './table.js';
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -227,40 +229,40 @@ function formatMs(ms: number): string {
 }
 
 function printSummary(result: DemoResult, out: Console): void {
-  const rows = Object.fromEntries(
-    CLIENT_NAMES.map((name) => {
-      const all = result.phases.map((phase) => phase.clients[name]);
-      const latencies = all.flatMap((r) => r.latenciesMs);
-      return [
-        `tokvault + ${name}`,
-        {
-          requests: all.reduce((sum, r) => sum + r.requests, 0),
-          'token-endpoint calls': all.reduce((sum, r) => sum + r.tokenRequests, 0),
-          '401 retries': all.reduce((sum, r) => sum + r.unauthorized, 0),
-          failures: all.reduce((sum, r) => sum + r.failed, 0),
-          p50: formatMs(percentile(latencies, 50)),
-          p99: formatMs(percentile(latencies, 99)),
-        },
-      ];
-    }),
-  );
+  const rows = CLIENT_NAMES.map((name) => {
+    const all = result.phases.map((phase) => phase.clients[name]);
+    const latencies = all.flatMap((r) => r.latenciesMs);
+    return {
+      client: `tokvault + ${name}`,
+      requests: all.reduce((sum, r) => sum + r.requests, 0),
+      'token-endpoint calls': all.reduce((sum, r) => sum + r.tokenRequests, 0),
+      '401 retries': all.reduce((sum, r) => sum + r.unauthorized, 0),
+      failures: all.reduce((sum, r) => sum + r.failed, 0),
+      p50: formatMs(percentile(latencies, 50)),
+      p99: formatMs(percentile(latencies, 99)),
+    };
+  });
   out.log('\nPer client, all phases:');
-  out.table(rows);
-  out.log('Token requests per phase (expected per client):');
-  out.table(
-    result.phases.map((phase) => ({
-      phase: phase.title,
-      expected: phase.expectedTokenRequests,
-      ...Object.fromEntries(
-        CLIENT_NAMES.map((name) => {
-          const { tokenRequests, backgroundRefreshes } = phase.clients[name];
-          return [
-            name,
-            backgroundRefreshes > 0 ? `${tokenRequests} (${backgroundRefreshes} background)` : tokenRequests,
-          ];
-        }),
-      ),
-    })),
+  out.log(formatTable(rows));
+  out.log('\nToken requests per phase (expected per client):');
+  out.log(
+    formatTable(
+      result.phases.map((phase) => ({
+        phase: phase.title,
+        expected: phase.expectedTokenRequests,
+        ...Object.fromEntries(
+          CLIENT_NAMES.map((name) => {
+            const { tokenRequests, backgroundRefreshes } = phase.clients[name];
+            return [
+              name,
+              backgroundRefreshes > 0
+                ? `${tokenRequests} (${backgroundRefreshes} background)`
+                : tokenRequests,
+            ];
+          }),
+        ),
+      })),
+    ),
   );
 }
 
