@@ -115,14 +115,10 @@ export function attachTokenVault(
    * (which never changes the origin). Request interceptors get a config already merged with the
    * defaults, so this skips the second `mergeConfig` of `getUri` (most of our per-request cost).
    */
-  const targetOf = (config: Config): string => {
-    const { baseURL, url = '' } = config;
-    if (typeof url !== 'string' || (baseURL != null && typeof baseURL !== 'string')) {
-      return instance.getUri(config); // unusual inputs: let axios decide
-    }
-    if (!baseURL || (ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false)) return url;
-    return url ? `${baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}` : baseURL;
-  };
+  const targetOf = ({ baseURL, url = '', allowAbsoluteUrls }: Config): string =>
+    baseURL && (!ABSOLUTE_URL.test(url) || allowAbsoluteUrls === false)
+      ? `${baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`
+      : url;
 
   /** The request's own signal, if it is one that vault calls can listen to. */
   const signalOf = ({ signal }: Config) => (signal?.addEventListener ? (signal as AbortSignal) : undefined);

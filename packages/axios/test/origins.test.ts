@@ -22,6 +22,19 @@ describe.each(ADAPTERS)('origin rules (%s adapter)', (adapter) => {
     ]);
   });
 
+  it('judges the URL axios really sends to: allowAbsoluteUrls: false puts an absolute URL under baseURL', async () => {
+    const api = createApi(adapter, { baseURL: `${API}/v1/`, allowAbsoluteUrls: false });
+    attachTokenVault(api, createVault());
+
+    await api.get(`${OTHER}/nested`);
+    await api.get('');
+
+    expect(seen.map((s) => [s.path, s.authorization?.startsWith('Bearer ') ?? false])).toEqual([
+      ['/v1/https://other.example.com/nested', true],
+      ['/v1/', true],
+    ]);
+  });
+
   it('explicit origins replace the baseURL default, with or without a baseURL', async () => {
     const other = axios.create({ adapter });
     attachTokenVault(other, createVault(), { origins: [OTHER] });

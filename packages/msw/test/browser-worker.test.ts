@@ -7,22 +7,11 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { launchChromium } from '@tokvault/testkit';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
-const CHROMIUM = process.env.TOKVAULT_CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 it('serves tokens and protects routes from a Service Worker (setupWorker) in Chromium', async () => {
   const bundled = await build({
@@ -48,7 +37,7 @@ it('serves tokens and protects routes from a Service Worker (setupWorker) in Chr
     res.end(file?.[1]);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const { browser, close } = await launchChromium();
   try {
     const page = await (await browser.newContext()).newPage();
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
@@ -66,7 +55,7 @@ it('serves tokens and protects routes from a Service Worker (setupWorker) in Chr
       },
     });
   } finally {
-    await browser.close();
+    await close();
     server.close();
   }
 });

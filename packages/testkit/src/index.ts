@@ -26,5 +26,6 @@ export {
   OTHER_ORIGIN,
   useAdapterEnvironment,
 } from './adapterEnvironment.js';
+export { CHROMIUM_PATH, launchChromium } from './chromium.js';
 export type { StoreContractFactory, StoreContractSubject } from './storeContract.js';
 export { describeTokenStoreContract } from './storeContract.js';

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { launchChromium as launch } from '@tokvault/testkit';
 import { build, type PreviewServer, preview } from 'vite';
 import { resolve } from '../../vite.config.js';
 
@@ -14,34 +14,10 @@ export const exampleDir = new URL('../..', import.meta.url).pathname;
 /** Artifacts (screenshots) of the browser tests; gitignored. */
 export const resultsDir = join(exampleDir, 'test-results');
 
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** A launched Chromium whose profiles live in a temporary folder removed by `close()`. */
-export async function launchChromium(): Promise<{ browser: Browser; close(): Promise<void> }> {
+/** A launched Chromium whose profiles live in a temporary folder of the test run, removed by `close()`. */
+export function launchChromium(): ReturnType<typeof launch> {
   mkdirSync(resultsDir, { recursive: true });
-  const tmp = mkdtempSync(join(resultsDir, '.tmp-'));
-  process.env.TMPDIR = tmp; // playwright creates each profile under os.tmpdir()
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: FLAGS,
-    env: { ...process.env, TMPDIR: tmp },
-  });
-  return {
-    browser,
-    async close() {
-      await browser.close();
-      rmSync(tmp, { recursive: true, force: true });
-    },
-  };
+  return launch(resultsDir);
 }
 
 /** Build the page at `root` (an index.html) with Vite, and serve it from 127.0.0.1. */
