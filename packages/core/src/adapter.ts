@@ -272,7 +272,8 @@ export function isAllowedOrigin(
   try {
     const root = base === undefined ? undefined : new URL(base, page());
     const { origin } = new URL(url, root ?? page());
-    return origins ? origins.includes(origin) : origin === root?.origin;
+    // An opaque origin ('null': file:, data:, blob:) never matches: it names no server.
+    return origin !== 'null' && (origins ? origins.includes(origin) : origin === root?.origin);
   } catch {
     return false;
   }

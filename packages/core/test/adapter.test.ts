@@ -212,6 +212,21 @@ describe('isAllowedOrigin', () => {
     expect(isAllowedOrigin('/relative', ['https://app.example.com'])).toBe(true);
     expect(isAllowedOrigin('/relative', undefined, undefined)).toBe(false); // no base, no origins
   });
+  it('the string fast path cannot be fooled by look-alike hosts, userinfo or ports', () => {
+    const origins = ['https://api.example.com'];
+    expect(isAllowedOrigin('https://api.example.com@evil.example/', origins)).toBe(false);
+    expect(isAllowedOrigin('https://api.example.com.evil.example/x', origins)).toBe(false);
+    expect(isAllowedOrigin('https://api.example.com:8443/x', origins)).toBe(false);
+    expect(isAllowedOrigin('https://api.example.com:443/x', origins)).toBe(true);
+    expect(
+      isAllowedOrigin('https://api.example.com.evil.example/x', undefined, 'https://api.example.com/v1/'),
+    ).toBe(false);
+  });
+
+  it('an opaque origin (file:, data:) never matches, even against an opaque base', () => {
+    expect(isAllowedOrigin('null/x', undefined, 'file:///a')).toBe(false);
+    expect(isAllowedOrigin('data:text/plain,hi', undefined, 'data:text/plain,base')).toBe(false);
+  });
 });
 
 describe('isRefreshWorthy', () => {
