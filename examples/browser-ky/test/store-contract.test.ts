@@ -5,10 +5,10 @@
  * Locks and with the IndexedDB-lease fallback.
  */
 import { join } from 'node:path';
-import { describeTokenStoreContract } from '@tokvault/testkit';
+import { describeTokenStoreContract, launchChromium } from '@tokvault/testkit';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAndServe, exampleDir, launchChromium } from './support/chromium.js';
+import { buildAndServe, exampleDir } from './support/chromium.js';
 import { exposeHarnessBindings, remoteStore } from './support/remoteStore.js';
 
 let site: Awaited<ReturnType<typeof buildAndServe>>;

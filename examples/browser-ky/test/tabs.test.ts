@@ -4,10 +4,11 @@
  * server's reuse detection stays at 0), and sign out together.
  */
 import { join } from 'node:path';
+import { launchChromium } from '@tokvault/testkit';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type MockBackend, startMockBackend } from '../mock/backend.js';
-import { buildAndServe, exampleDir, launchChromium, resultsDir } from './support/chromium.js';
+import { buildAndServe, exampleDir, resultsDir } from './support/chromium.js';
 
 const WAIT = { timeout: 5_000, interval: 20 } as const;
 /** Generous: the 2-core CI machines are shared; on an idle one the whole file takes a few seconds. */

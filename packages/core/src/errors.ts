@@ -15,6 +15,19 @@ function brand(errorClass: { prototype: Error }, name: string): void {
 }
 
 /**
+ * `instanceof` for the error classes: true for errors from any copy of this module (ESM and
+ * CJS builds in one app) through the class's global brand. A user subclass inherits its parent's
+ * name, so it gets the ordinary prototype-chain check: a plain `TokenRefreshError` is not an
+ * instance of `class LoginRequired extends TokenRefreshError`.
+ */
+function isInstance(errorClass: { prototype: Error }, value: unknown): boolean {
+  const own = brandOf(errorClass.prototype.name);
+  if (!Object.hasOwn(errorClass.prototype, own))
+    return Function.prototype[Symbol.hasInstance].call(errorClass, value);
+  return (value as Record<symbol, unknown> | null | undefined)?.[own] === true;
+}
+
+/**
  * Base class of every error thrown by tokvault.
  *
  * @example
@@ -26,13 +39,14 @@ function brand(errorClass: { prototype: Error }, name: string): void {
  */
 export class TokVaultError extends Error {
   static {
-    brand(TokVaultError, 'TokVaultError');
+    // biome-ignore lint/complexity/noThisInStatic: naming the class here makes esbuild rename it.
+    brand(this, 'TokVaultError');
   }
 
   /** Carries this class's brand: also true for errors from another copy of this module. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: `this` is the class `instanceof` is asked about.
-    return (value as Record<symbol, unknown> | null | undefined)?.[brandOf(this.prototype.name)] === true;
+    return isInstance(this, value);
   }
 
   constructor(message: string, options?: { cause?: unknown }) {
@@ -82,7 +96,8 @@ export interface TokenRefreshErrorOptions {
  */
 export class TokenRefreshError extends TokVaultError {
   static {
-    brand(TokenRefreshError, 'TokenRefreshError');
+    // biome-ignore lint/complexity/noThisInStatic: naming the class here makes esbuild rename it.
+    brand(this, 'TokenRefreshError');
   }
 
   /** Whether retrying can help. */
@@ -111,7 +126,8 @@ export class TokenRefreshError extends TokVaultError {
  */
 export class RefreshTimeoutError extends TokenRefreshError {
   static {
-    brand(RefreshTimeoutError, 'RefreshTimeoutError');
+    // biome-ignore lint/complexity/noThisInStatic: naming the class here makes esbuild rename it.
+    brand(this, 'RefreshTimeoutError');
   }
 
   constructor(vaultName: string, timeoutMs: number) {
@@ -130,7 +146,8 @@ export class RefreshTimeoutError extends TokenRefreshError {
  */
 export class VaultClosedError extends TokVaultError {
   static {
-    brand(VaultClosedError, 'VaultClosedError');
+    // biome-ignore lint/complexity/noThisInStatic: naming the class here makes esbuild rename it.
+    brand(this, 'VaultClosedError');
   }
 
   constructor(vaultName: string) {

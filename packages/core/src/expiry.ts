@@ -57,7 +57,10 @@ export function toEntry(token: Token, obtainedAt: number, options: ExpiryOptions
   const margin = options.expiryMarginMs ?? Math.min(DEFAULT_MARGIN_MS, lifetime * 0.1);
   const window = options.refreshWindowMs ?? Math.min(DEFAULT_WINDOW_MS, lifetime * 0.25);
   const hardAt = expiresAt - margin;
-  const softAt = Math.min(token.refreshAt ?? expiresAt - window, hardAt);
+  // A fresh token stays out of its soft window for at least half its usable life, so a window
+  // (or a server's refreshIn) as long as the lifetime cannot turn into a refresh loop.
+  const halfLife = hardAt === Infinity ? -Infinity : obtainedAt + (hardAt - obtainedAt) / 2;
+  const softAt = Math.min(Math.max(token.refreshAt ?? expiresAt - window, halfLife), hardAt);
   return { token, obtainedAt, softAt, hardAt };
 }
 

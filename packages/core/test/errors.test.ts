@@ -57,4 +57,21 @@ describe('error classes', () => {
       expect((value as unknown) instanceof TokVaultError).toBe(false);
     }
   });
+
+  it('a user subclass is checked by its own prototype chain, not by its parent brand', () => {
+    class LoginRequiredError extends TokenRefreshError {}
+    class AppError extends TokVaultError {}
+    const login = new LoginRequiredError('login required', { retryable: false });
+    expect(login).toBeInstanceOf(LoginRequiredError);
+    expect(login).toBeInstanceOf(TokenRefreshError);
+    expect(login).toBeInstanceOf(TokVaultError);
+    expect(new TokenRefreshError('network blip')).not.toBeInstanceOf(LoginRequiredError);
+    expect(new VaultClosedError('v')).not.toBeInstanceOf(AppError);
+  });
+
+  it('keeps the public class names (a bundler must not rename them)', () => {
+    expect(
+      [TokVaultError, TokenRefreshError, RefreshTimeoutError, VaultClosedError].map((c) => c.name),
+    ).toEqual(['TokVaultError', 'TokenRefreshError', 'RefreshTimeoutError', 'VaultClosedError']);
+  });
 });

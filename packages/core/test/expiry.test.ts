@@ -197,3 +197,34 @@ describe('odd clocks and short tokens', () => {
     expect(s.source.fetchToken).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('a refresh window as long as the lifetime', () => {
+  it('does not turn into a refresh loop: a fresh token stays out of its window for half its life', async () => {
+    let now = 1_000_000;
+    let calls = 0;
+    const vault = createTokenVault({
+      fetchToken: async () => ({ accessToken: `t${++calls}`, expiresIn: 60 }),
+      refreshWindowMs: 300_000, // longer than the 60 s token
+      now: () => now,
+    });
+    await vault.getToken();
+    const start = now;
+    // Half of the usable life (60 s minus the 6 s default margin) is 27 s.
+    for (now = start; now < start + 26_500; now += 500) {
+      await vault.getToken();
+      await flush();
+    }
+    expect(calls).toBe(1);
+    now = start + 27_000;
+    await vault.getToken(); // inside the window now: one background refresh
+    await flush();
+    expect(calls).toBe(2);
+    const second = now;
+    for (; now < second + 26_500; now += 500) {
+      await vault.getToken();
+      await flush();
+    }
+    expect(calls).toBe(2);
+    await vault.close();
+  });
+});

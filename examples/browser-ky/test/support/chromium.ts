@@ -5,7 +5,6 @@
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium as launch } from '@tokvault/testkit';
 import { build, type PreviewServer, preview } from 'vite';
 import { resolve } from '../../vite.config.js';
 
@@ -13,12 +12,6 @@ import { resolve } from '../../vite.config.js';
 export const exampleDir = new URL('../..', import.meta.url).pathname;
 /** Artifacts (screenshots) of the browser tests; gitignored. */
 export const resultsDir = join(exampleDir, 'test-results');
-
-/** A launched Chromium whose profiles live in a temporary folder of the test run, removed by `close()`. */
-export function launchChromium(): ReturnType<typeof launch> {
-  mkdirSync(resultsDir, { recursive: true });
-  return launch(resultsDir);
-}
 
 /** Build the page at `root` (an index.html) with Vite, and serve it from 127.0.0.1. */
 export async function buildAndServe(
