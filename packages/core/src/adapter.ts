@@ -147,6 +147,9 @@ function toOrigin(api: string, value: unknown): string {
   );
 }
 
+/** Every option an adapter accepts: a misspelt one fails loudly instead of being ignored. */
+const KNOWN_OPTIONS = ['origins', 'statusCodes', 'shouldRefresh', 'header', 'formatHeader', 'fetch'];
+
 /**
  * Validate an adapter's vault and options; invalid ones throw a `TypeError` naming them.
  * Also checks a `fetch` option (fetch-based adapters take one): it must be a function.
@@ -182,6 +185,9 @@ export function resolveAdapterOptions<TResponse>(
   }
   if (typeof options !== 'object' || options === null)
     throw new TypeError(`${api}: options must be an object`);
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.includes(key)) fail(api, key, `is not an option (known: ${KNOWN_OPTIONS.join(', ')})`);
+  }
   const { origins, statusCodes = [401], header = 'Authorization' } = options;
   let resolvedOrigins: readonly string[] | '*' | undefined = base ? [base] : undefined;
   if (origins === '*') resolvedOrigins = '*';

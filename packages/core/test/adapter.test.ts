@@ -82,6 +82,15 @@ describe('resolveAdapterOptions', () => {
     expect(resolve).toThrow(`${API}: option "${option}" ${must}`);
   });
 
+  it('rejects a misspelt or unknown option, naming it and the known ones', () => {
+    expect(() => resolveAdapterOptions('api', vault, { orgins: 'https://api.example.com' } as never)).toThrow(
+      new TypeError(
+        'api: option "orgins" is not an option (known: origins, statusCodes, shouldRefresh, header, formatHeader, fetch)',
+      ),
+    );
+    expect(() => resolveAdapterOptions('api', vault, { statusCode: [419] } as never)).toThrow(/"statusCode"/);
+  });
+
   it('rejects options that are not an object', () => {
     for (const options of [null, 'origins']) {
       expect(() => resolveAdapterOptions(API, vault, options as never)).toThrow(
