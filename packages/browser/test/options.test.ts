@@ -20,6 +20,15 @@ describe('createBrowserStore options', () => {
     expect(() => createBrowserStore({ ...base, ...(bad as BrowserStoreOptions) })).toThrow(TypeError);
   });
 
+  it('rejects a misspelt option, naming it and the known ones', () => {
+    const options = { ...base, nameSpace: 'admin' } as BrowserStoreOptions;
+    expect(() => createBrowserStore(options)).toThrow(
+      new TypeError(
+        'createBrowserStore: option "nameSpace" is not an option (known: namespace, lockTimeoutMs, clearOnLastTabClose, locks, indexedDB)',
+      ),
+    );
+  });
+
   it('rejects a non-object', () => {
     expect(() => createBrowserStore(null as unknown as BrowserStoreOptions)).toThrow(TypeError);
   });

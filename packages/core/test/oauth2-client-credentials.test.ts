@@ -155,6 +155,15 @@ describe('clientCredentials options', () => {
     );
   });
 
+  it('rejects a misspelt option, naming it and the known ones', () => {
+    const options = { ...valid, audiance: 'api' } as ClientCredentialsOptions;
+    expect(() => clientCredentials(options)).toThrow(
+      new TypeError(
+        'clientCredentials: option "audiance" is not an option (known: tokenUrl, clientId, clientSecret, authMethod, scope, fetch, headers, audience)',
+      ),
+    );
+  });
+
   it('accepts a URL object and a path', () => {
     expect(clientCredentials({ ...valid, tokenUrl: new URL(TOKEN_URL) })).toBeTypeOf('function');
     expect(clientCredentials({ ...valid, tokenUrl: '/oauth/token' })).toBeTypeOf('function');

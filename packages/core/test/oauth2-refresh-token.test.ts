@@ -172,4 +172,13 @@ describe('refreshTokenGrant options', () => {
       expect.objectContaining({ name: 'TypeError', message: expect.stringContaining(`"${name}"`) }),
     );
   });
+
+  it('rejects a misspelt option, naming it and the known ones', () => {
+    const options = { ...valid, onRefresh: () => undefined } as RefreshTokenGrantOptions;
+    expect(() => refreshTokenGrant(options)).toThrow(
+      new TypeError(
+        'refreshTokenGrant: option "onRefresh" is not an option (known: tokenUrl, clientId, clientSecret, authMethod, scope, fetch, headers, refreshToken, onRefreshToken)',
+      ),
+    );
+  });
 });

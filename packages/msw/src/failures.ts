@@ -2,6 +2,8 @@
  * Injected failures (`failNext`) and latency for the token endpoint.
  */
 
+import { rejectUnknownOptions } from './options.js';
+
 /**
  * How the next token requests fail (see `failNext`).
  *
@@ -56,6 +58,14 @@ function invalid(name: string, expected: string): never {
 export function checkFailNext(count: unknown, options: FailNextOptions): void {
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) invalid('count', 'an integer >= 0');
   if (typeof options !== 'object' || options === null) invalid('options', 'an object');
+  rejectUnknownOptions('failNext', options, {
+    status: true,
+    body: true,
+    retryAfter: true,
+    headers: true,
+    delayMs: true,
+    networkError: true,
+  });
   const { status, delayMs, retryAfter } = options;
   if (status !== undefined && (!Number.isInteger(status) || status < 200 || status > 599)) {
     invalid('status', 'an HTTP status between 200 and 599');

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getResponse, type RequestHandler } from 'msw';
 import { preflight, send, toRequest, withCors } from './nodeBridge.js';
+import { rejectUnknownOptions } from './options.js';
 
 /**
  * Options of `listen`.
@@ -91,6 +92,9 @@ export async function listenHttp(
   target: HttpTarget,
   options: ListenOptions = {},
 ): Promise<MockAuthHttpServer> {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('listen: options must be an object');
+  rejectUnknownOptions('listen', options, { port: true, host: true, handlers: true, cors: true });
   const { port = 0, host = '127.0.0.1', handlers = [], cors = true } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new TypeError('listen: option "port" must be an integer between 0 and 65535');

@@ -151,6 +151,39 @@ export interface ResolvedOptions {
 const GRANTS: readonly MockGrantType[] = ['client_credentials', 'refresh_token'];
 const AUTH_METHODS: readonly MockClientAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
 
+/**
+ * Throw a `TypeError` naming the first key of `options` that is not in `known`, so a misspelt
+ * option fails loudly instead of being ignored. `known` lists every option of `T` (the compiler
+ * rejects a missing or an extra one), so the list cannot drift from the options interface.
+ */
+export function rejectUnknownOptions<T extends object>(
+  api: string,
+  options: T,
+  known: Record<keyof T, true>,
+): void {
+  const names = Object.keys(known);
+  for (const key of Object.keys(options)) {
+    if (!names.includes(key)) {
+      throw new TypeError(`${api}: option "${key}" is not an option (known: ${names.join(', ')})`);
+    }
+  }
+}
+
+const KNOWN_OPTIONS: Record<keyof MockAuthServerOptions, true> = {
+  tokenUrl: true,
+  clients: true,
+  accessTokenTtlMs: true,
+  refreshTokenTtlMs: true,
+  issueRefreshTokens: true,
+  rotateRefreshTokens: true,
+  reuseGraceMs: true,
+  singleActiveToken: true,
+  tokenType: true,
+  clientAuthMethods: true,
+  latencyMs: true,
+  now: true,
+};
+
 function invalid(name: string, expected: string): never {
   throw new TypeError(`createMockAuthServer: option "${name}" must be ${expected}`);
 }
@@ -219,6 +252,7 @@ export function resolveOptions(options: MockAuthServerOptions): ResolvedOptions 
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('createMockAuthServer: options must be an object with "tokenUrl" and "clients"');
   }
+  rejectUnknownOptions('createMockAuthServer', options, KNOWN_OPTIONS);
   if (options.now !== undefined && typeof options.now !== 'function') invalid('now', 'a function');
   if (
     options.tokenType !== undefined &&

@@ -10,7 +10,7 @@ import type {
   PathParams,
   ResponseResolver,
 } from 'msw';
-import type { ResolvedOptions } from './options.js';
+import { type ResolvedOptions, rejectUnknownOptions } from './options.js';
 import type { Registry } from './registry.js';
 import type { MockRejectionReason, MutableStats } from './stats.js';
 
@@ -128,6 +128,10 @@ export function createProtect(options: ResolvedOptions, registry: Registry, stat
     protectOptions: ProtectOptions = {},
   ): HttpResponseResolver<Params, RequestBodyType, ResponseBodyType> {
     type Result = AsyncResponseResolverReturnType<ResponseBodyType>;
+    if (typeof protectOptions !== 'object' || protectOptions === null) {
+      throw new TypeError('protect: options must be an object');
+    }
+    rejectUnknownOptions('protect', protectOptions, { scopes: true });
     const required = protectOptions.scopes ?? [];
     if (!Array.isArray(required) || required.some((s) => typeof s !== 'string')) {
       throw new TypeError('protect: option "scopes" must be an array of strings');

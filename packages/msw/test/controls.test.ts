@@ -86,6 +86,14 @@ describe('failNext', () => {
     expect(() => auth.failNext(1, { delayMs: Number.NaN })).toThrow(/"delayMs"/);
     expect(() => auth.failNext(1, { retryAfter: -2 })).toThrow(/"retryAfter"/);
   });
+
+  it('rejects a misspelt option, naming it and the known ones', () => {
+    expect(() => auth.failNext(1, { statusCode: 429 } as never)).toThrow(
+      new TypeError(
+        'failNext: option "statusCode" is not an option (known: status, body, retryAfter, headers, delayMs, networkError)',
+      ),
+    );
+  });
 });
 
 describe('latency and reset', () => {
@@ -149,6 +157,14 @@ describe('options', () => {
   it.each(cases)('%o throws a TypeError naming "%s"', (override, name) => {
     expect(() => createMockAuthServer({ tokenUrl, clients, ...override })).toThrow(
       expect.objectContaining({ name: 'TypeError', message: expect.stringContaining(`"${name}"`) }),
+    );
+  });
+
+  it('rejects a misspelt option, naming it and the known ones', () => {
+    expect(() => createMockAuthServer({ tokenUrl, clients, accessTokenTTLMs: 1_000 } as never)).toThrow(
+      new TypeError(
+        'createMockAuthServer: option "accessTokenTTLMs" is not an option (known: tokenUrl, clients, accessTokenTtlMs, refreshTokenTtlMs, issueRefreshTokens, rotateRefreshTokens, reuseGraceMs, singleActiveToken, tokenType, clientAuthMethods, latencyMs, now)',
+      ),
     );
   });
 

@@ -155,4 +155,11 @@ describe('listen()', () => {
     await expect(auth.listen({ handlers: {} as never })).rejects.toThrow(/"handlers"/);
     await expect(auth.listen({ cors: 'yes' as never })).rejects.toThrow(/"cors"/);
   });
+
+  it('rejects a misspelt option, naming it and the known ones', async () => {
+    const auth = createMockAuthServer(options);
+    await expect(auth.listen({ hostname: 'localhost' } as never)).rejects.toThrow(
+      new TypeError('listen: option "hostname" is not an option (known: port, host, handlers, cors)'),
+    );
+  });
 });

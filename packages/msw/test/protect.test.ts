@@ -113,6 +113,12 @@ describe('protect', () => {
     );
     expect(() => auth.protect(undefined as never)).toThrow(TypeError);
   });
+
+  it('rejects a misspelt option, naming it and the known ones', () => {
+    expect(() => auth.protect(() => undefined, { scope: ['read'] } as never)).toThrow(
+      new TypeError('protect: option "scope" is not an option (known: scopes)'),
+    );
+  });
 });
 
 describe('singleActiveToken', () => {

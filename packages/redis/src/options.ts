@@ -114,6 +114,20 @@ export interface ResolvedRedisStoreOptions {
   encryptionKey: CryptoKey | Uint8Array<ArrayBuffer> | undefined;
 }
 
+/**
+ * Every option `createRedisStore` accepts (typed against {@link RedisStoreOptions}, so adding an
+ * option without listing it here fails to compile): a misspelt one throws instead of being ignored.
+ */
+const KNOWN_OPTIONS = Object.keys({
+  prefix: true,
+  policy: true,
+  lockTtlMs: true,
+  pollIntervalMs: true,
+  commandTimeoutMs: true,
+  pubSub: true,
+  encryptionKey: true,
+} satisfies Record<keyof RedisStoreOptions, true>);
+
 function invalid(name: string, expected: string): never {
   throw new TypeError(`createRedisStore: option "${name}" must be ${expected}`);
 }
@@ -152,6 +166,13 @@ export function resolveOptions(options: RedisStoreOptions | undefined): Resolved
     throw new TypeError('createRedisStore: options must be an object');
   }
   const o = options ?? {};
+  for (const key of Object.keys(o)) {
+    if (!KNOWN_OPTIONS.includes(key)) {
+      throw new TypeError(
+        `createRedisStore: option "${key}" is not an option (known: ${KNOWN_OPTIONS.join(', ')})`,
+      );
+    }
+  }
   if (o.prefix !== undefined && (typeof o.prefix !== 'string' || o.prefix === '' || /[{}]/.test(o.prefix))) {
     invalid('prefix', 'a non-empty string without "{" or "}"');
   }

@@ -31,6 +31,15 @@ describe('options', () => {
     expect(() => createRedisStore(client, options)).toThrow(`"${name}"`);
   });
 
+  it('rejects a misspelt option, naming it and the known ones', () => {
+    const options = { lockTTLMs: 5_000 } as Parameters<typeof createRedisStore>[1];
+    expect(() => createRedisStore(client, options)).toThrow(
+      new TypeError(
+        'createRedisStore: option "lockTTLMs" is not an option (known: prefix, policy, lockTtlMs, pollIntervalMs, commandTimeoutMs, pubSub, encryptionKey)',
+      ),
+    );
+  });
+
   it('rejects something that is not a node-redis or ioredis client', () => {
     for (const bad of [null, {}, { get: () => null }, 'redis://localhost']) {
       expect(() => createRedisStore(bad as unknown as RedisClientLike)).toThrow(/"client"/);

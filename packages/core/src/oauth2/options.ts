@@ -120,13 +120,24 @@ function resolveScope(source: string, value: unknown): string | undefined {
   return invalid(source, 'scope', 'a string or an array of scope strings');
 }
 
-/** Validate the shared options (TypeError naming the option). */
-export function resolveEndpoint(
+/**
+ * Validate the shared options (TypeError naming the option). `known` lists every option of the
+ * source's options type (the compiler rejects a missing or an extra one): any other key in
+ * `options` is a misspelt option and throws.
+ */
+export function resolveEndpoint<T extends TokenEndpointOptions & { clientSecret?: string | undefined }>(
   source: string,
-  options: TokenEndpointOptions & { clientSecret?: string | undefined },
+  options: T,
   secretRequired: boolean,
+  known: Record<keyof T, true>,
 ): ResolvedEndpoint {
   if (typeof options !== 'object' || options === null) invalid(source, 'options', 'an object');
+  const names = Object.keys(known);
+  for (const key of Object.keys(options)) {
+    if (!names.includes(key)) {
+      throw new TypeError(`${source}: option "${key}" is not an option (known: ${names.join(', ')})`);
+    }
+  }
   const clientId = optionalString(source, 'clientId', options.clientId);
   if (clientId === undefined) invalid(source, 'clientId', 'a non-empty string');
   const clientSecret = optionalString(source, 'clientSecret', options.clientSecret);
