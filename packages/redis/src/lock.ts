@@ -3,7 +3,7 @@
  * backstop, a watchdog that extends the lease while the task runs, compare-and-delete release.
  */
 import { randomUUID } from 'node:crypto';
-import { TokVaultError } from '@tokvault/core';
+import { abortable, TokVaultError } from '@tokvault/core';
 import type { Connection } from './client.js';
 import type { Notifier } from './notifier.js';
 import { EXTEND, RELEASE, runScript } from './scripts.js';
@@ -52,7 +52,11 @@ export async function acquire(
       };
       const lockArgs = ['SET', keys.lock, owner, 'NX', 'PX', String(ctx.lockTtlMs)];
       const attempt = ctx.conn.send(lockArgs, releaseLate);
-      const reply = await race(attempt, signal, () => attempt.then(releaseLate, () => {}));
+      const reply = await abortable(attempt, signal).catch((error: unknown) => {
+        // Given up on: if the SET still lands, the lock is ours and must not be left behind.
+        if (signal?.aborted) attempt.then(releaseLate, () => {});
+        throw error;
+      });
       if (reply === 'OK') return owner;
       if (!listening && ctx.notifier) {
         // Busy: subscribe for the holder's release, then try again at once (it may be gone).
@@ -60,7 +64,7 @@ export async function acquire(
           wakes += 1;
           wake?.();
         });
-        await race(listening.ready, signal);
+        await abortable(listening.ready, signal);
         continue;
       }
       if (wakes !== seen) continue;
@@ -91,19 +95,6 @@ export async function acquire(
   } finally {
     listening?.off();
   }
-}
-
-function race<T>(work: Promise<T>, signal: AbortSignal | undefined, onAbort?: () => void): Promise<T> {
-  if (!signal) return work;
-  return new Promise<T>((resolve, reject) => {
-    const abort = () => {
-      onAbort?.();
-      reject(signal.reason);
-    };
-    if (signal.aborted) return abort();
-    signal.addEventListener('abort', abort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
-  });
 }
 
 /**

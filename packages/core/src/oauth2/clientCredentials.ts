@@ -43,16 +43,7 @@ export interface ClientCredentialsOptions extends TokenEndpointOptions {
  * ```
  */
 export function clientCredentials(options: ClientCredentialsOptions): TokenSource {
-  const endpoint = resolveEndpoint('clientCredentials', options, true, {
-    tokenUrl: true,
-    clientId: true,
-    clientSecret: true,
-    authMethod: true,
-    scope: true,
-    fetch: true,
-    headers: true,
-    audience: true,
-  });
+  const endpoint = resolveEndpoint('clientCredentials', options, true, { audience: true });
   const audience = optionalString('clientCredentials', 'audience', options.audience);
   const secrets = [endpoint.clientSecret];
   return async ({ signal }) =>

@@ -120,19 +120,32 @@ function resolveScope(source: string, value: unknown): string | undefined {
   return invalid(source, 'scope', 'a string or an array of scope strings');
 }
 
+type EndpointOptions = TokenEndpointOptions & { clientSecret?: string | undefined };
+
+/** The options every token source shares (typed: a missing or extra key fails to compile). */
+const ENDPOINT_KEYS: Record<keyof EndpointOptions, true> = {
+  tokenUrl: true,
+  clientId: true,
+  clientSecret: true,
+  authMethod: true,
+  scope: true,
+  fetch: true,
+  headers: true,
+};
+
 /**
- * Validate the shared options (TypeError naming the option). `known` lists every option of the
- * source's options type (the compiler rejects a missing or an extra one): any other key in
- * `options` is a misspelt option and throws.
+ * Validate the shared options (TypeError naming the option). `extra` lists the source's own
+ * options beyond the shared ones (the compiler rejects a missing or an extra one): any other
+ * key in `options` is a misspelt option and throws.
  */
-export function resolveEndpoint<T extends TokenEndpointOptions & { clientSecret?: string | undefined }>(
+export function resolveEndpoint<T extends EndpointOptions>(
   source: string,
   options: T,
   secretRequired: boolean,
-  known: Record<keyof T, true>,
+  extra: Record<Exclude<keyof T, keyof EndpointOptions>, true>,
 ): ResolvedEndpoint {
   if (typeof options !== 'object' || options === null) invalid(source, 'options', 'an object');
-  const names = Object.keys(known);
+  const names = [...Object.keys(ENDPOINT_KEYS), ...Object.keys(extra)];
   for (const key of Object.keys(options)) {
     if (!names.includes(key)) {
       throw new TypeError(`${source}: option "${key}" is not an option (known: ${names.join(', ')})`);

@@ -59,17 +59,7 @@ export interface RefreshTokenGrantOptions extends TokenEndpointOptions {
  */
 export function refreshTokenGrant(options: RefreshTokenGrantOptions): TokenSource {
   const source = 'refreshTokenGrant';
-  const endpoint = resolveEndpoint(source, options, false, {
-    tokenUrl: true,
-    clientId: true,
-    clientSecret: true,
-    authMethod: true,
-    scope: true,
-    fetch: true,
-    headers: true,
-    refreshToken: true,
-    onRefreshToken: true,
-  });
+  const endpoint = resolveEndpoint(source, options, false, { refreshToken: true, onRefreshToken: true });
   const initial = optionalString(source, 'refreshToken', options.refreshToken);
   if (initial === undefined) invalid(source, 'refreshToken', 'a non-empty string');
   let current: string = initial;
