@@ -133,8 +133,13 @@ async function storedTokensSeenFromOutside(): Promise<number> {
 }
 
 describe('clearOnLastTabClose (the example with ?clear-on-last-tab)', () => {
+  // `retry`: the deletion is an IndexedDB write started in `pagehide`, and a browser tearing the
+  // page down under heavy load (the full suite on 2 cores) may drop it — the documented safety
+  // net (the next tab deletes a leftover copy) then applies. The assertion stays strict; one
+  // scenario out of three attempts must show the copy deleted at close.
   it('keeps the copy while a tab is open and across a reload, deletes it when the last tab closes', {
     timeout: SLOW,
+    retry: 2,
   }, async () => {
     const [first, second] = await openTabs(2, '?clear-on-last-tab');
     await first!.evaluate(() => window.app.signIn());
