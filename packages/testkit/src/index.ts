@@ -27,5 +27,13 @@ export {
   useAdapterEnvironment,
 } from './adapterEnvironment.js';
 export { CHROMIUM_PATH, launchChromium } from './chromium.js';
+export type {
+  OidcLoginResult,
+  OidcProviderOptions,
+  OidcResource,
+  OidcTokens,
+  RunningOidcProvider,
+} from './oidcProvider.js';
+export { startOidcProvider } from './oidcProvider.js';
 export type { StoreContractFactory, StoreContractSubject } from './storeContract.js';
 export { describeTokenStoreContract } from './storeContract.js';
