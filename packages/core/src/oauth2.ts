@@ -28,6 +28,9 @@
  */
 export type { ClientCredentialsOptions } from './oauth2/clientCredentials.js';
 export { clientCredentials } from './oauth2/clientCredentials.js';
+export type { AuthorizationServerMetadata, DiscoveryOptions } from './oauth2/discovery.js';
+export { discoverIssuer } from './oauth2/discovery.js';
+export type { SigningKeyInput } from './oauth2/jwt.js';
 export type { ClientAuthMethod, FetchLike, TokenEndpointOptions, TokenSource } from './oauth2/options.js';
 export type { RefreshTokenGrantOptions } from './oauth2/refreshTokenGrant.js';
 export { refreshTokenGrant } from './oauth2/refreshTokenGrant.js';

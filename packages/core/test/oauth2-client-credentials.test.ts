@@ -142,7 +142,12 @@ describe('clientCredentials options', () => {
     [{ tokenUrl: 'nope' }, 'tokenUrl'],
     [{ clientId: '' }, 'clientId'],
     [{ clientSecret: undefined }, 'clientSecret'],
-    [{ authMethod: 'private_key_jwt' }, 'authMethod'],
+    [{ authMethod: 'password' }, 'authMethod'],
+    [{ authMethod: 'private_key_jwt' }, 'privateKey'],
+    [{ privateKey: 'not a key' }, 'privateKey'],
+    [{ resource: 'not a uri' }, 'resource'],
+    [{ resource: ['https://api.test/#frag'] }, 'resource'],
+    [{ issuer: 'https://auth.test/' }, 'tokenUrl'],
     [{ scope: ['a b'] }, 'scope'],
     [{ scope: 5 }, 'scope'],
     [{ audience: '' }, 'audience'],
@@ -159,7 +164,7 @@ describe('clientCredentials options', () => {
     const options = { ...valid, audiance: 'api' } as ClientCredentialsOptions;
     expect(() => clientCredentials(options)).toThrow(
       new TypeError(
-        'clientCredentials: option "audiance" is not an option (known: tokenUrl, clientId, clientSecret, authMethod, scope, fetch, headers, audience)',
+        'clientCredentials: option "audiance" is not an option (known: tokenUrl, issuer, clientId, clientSecret, authMethod, privateKey, keyId, assertionAudience, scope, resource, audience, fetch, headers)',
       ),
     );
   });

@@ -82,6 +82,8 @@ export interface RunningOidcProvider {
   readonly requests: Map<string, number>;
   /** How many requests reached `path`. */
   count(path: string): number;
+  /** Answer the next `times` requests to `path` with `status` (an outage), before the provider sees them. */
+  failNext(path: string, status: number, times?: number): void;
   /**
    * Drive an authorization request (an authorization URL built by the code under test) through
    * login and consent over HTTP, auto-approving as `accountId`, until the provider redirects to
@@ -237,9 +239,17 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
   const provider = new Provider(issuer, configuration);
   const callback = provider.callback();
   const requests = new Map<string, number>();
+  const failures = new Map<string, { status: number; times: number }>();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', issuer).pathname;
     requests.set(path, (requests.get(path) ?? 0) + 1);
+    const failure = failures.get(path);
+    if (failure && failure.times > 0) {
+      failure.times -= 1;
+      res.writeHead(failure.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'temporarily_unavailable' }));
+      return;
+    }
     if (path.startsWith('/interaction/')) {
       autoApprove(provider, req, res).catch((error: unknown) => {
         res.statusCode = 500;
@@ -288,6 +298,9 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     provider,
     requests,
     count: (path) => requests.get(path) ?? 0,
+    failNext: (path, status, times = 1) => {
+      failures.set(path, { status, times });
+    },
     login,
     async issueTokens({ clientId, clientSecret, redirectUri, scope, resource, accountId }) {
       const verifier = base64url(randomBytes(32));

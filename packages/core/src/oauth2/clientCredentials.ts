@@ -1,7 +1,7 @@
 /**
  * The client credentials grant (RFC 6749 §4.4) as a `fetchToken` function.
  */
-import { optionalString, resolveEndpoint, type TokenEndpointOptions, type TokenSource } from './options.js';
+import { resolveEndpoint, type TokenEndpointOptions, type TokenSource } from './options.js';
 import { requestToken } from './request.js';
 
 /**
@@ -18,13 +18,11 @@ import { requestToken } from './request.js';
  * ```
  */
 export interface ClientCredentialsOptions extends TokenEndpointOptions {
-  /** The `client_secret`. Never appears in an error message. */
-  clientSecret: string;
   /**
-   * `audience` parameter (Auth0 and others use it to pick the API).
+   * The `client_secret` (required unless `privateKey` is given). Never appears in an error message.
    * @default undefined
    */
-  audience?: string | undefined;
+  clientSecret?: string | undefined;
 }
 
 /**
@@ -43,9 +41,7 @@ export interface ClientCredentialsOptions extends TokenEndpointOptions {
  * ```
  */
 export function clientCredentials(options: ClientCredentialsOptions): TokenSource {
-  const endpoint = resolveEndpoint('clientCredentials', options, true, { audience: true });
-  const audience = optionalString('clientCredentials', 'audience', options.audience);
+  const endpoint = resolveEndpoint('clientCredentials', options, true, {});
   const secrets = [endpoint.clientSecret];
-  return async ({ signal }) =>
-    requestToken(endpoint, { grant_type: 'client_credentials', audience }, signal, secrets);
+  return async ({ signal }) => requestToken(endpoint, { grant_type: 'client_credentials' }, signal, secrets);
 }

@@ -3,16 +3,12 @@
  */
 import type { FetchTokenContext } from '../options.js';
 import type { TokenResponse } from '../token.js';
+import { type ClientAuth, type ClientAuthMethod, resolveClientAuth } from './clientAuth.js';
+import { type AuthorizationServerMetadata, cachedDiscovery } from './discovery.js';
+import type { SigningKeyInput } from './jwt.js';
+import { assertSecureUrl } from './transport.js';
 
-/**
- * How the client authenticates at the token endpoint (RFC 6749 §2.3.1).
- *
- * @example
- * ```ts
- * clientCredentials({ tokenUrl, clientId, clientSecret, authMethod: 'client_secret_post' });
- * ```
- */
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
+export type { ClientAuthMethod } from './clientAuth.js';
 
 /**
  * What the OAuth 2.0 sources return: a `fetchToken` for `createTokenVault` that always resolves
@@ -45,16 +41,56 @@ export type FetchLike = (input: string | URL | Request, init?: RequestInit) => P
  * ```
  */
 export interface TokenEndpointOptions {
-  /** The token endpoint: an absolute URL, or a path (`/oauth/token`) where `fetch` resolves one (browsers). */
-  tokenUrl: string | URL;
+  /**
+   * The token endpoint: an absolute URL, or a path (`/oauth/token`) where `fetch` resolves one
+   * (browsers). Give this or `issuer`. Must be `https:` unless the host is loopback.
+   * @default undefined (from `issuer`'s metadata)
+   */
+  tokenUrl?: string | URL | undefined;
+  /**
+   * The issuer identifier: its metadata (OpenID Connect Discovery, else RFC 8414) is fetched once
+   * and gives the token endpoint and the supported auth methods. The document's `issuer` must
+   * equal this string exactly (e.g. Auth0's trailing slash). Give this or `tokenUrl`.
+   * @default undefined
+   */
+  issuer?: string | URL | undefined;
   /** The `client_id`. */
   clientId: string;
   /**
-   * How to send the client secret: HTTP Basic (form-encoded id and secret, as RFC 6749 §2.3.1
-   * asks) or `client_id`/`client_secret` body parameters.
-   * @default 'client_secret_basic'
+   * How the client authenticates: `client_secret_basic` (form-encoded id and secret, RFC 6749
+   * §2.3.1), `client_secret_post`, `client_secret_jwt` (HS256), `private_key_jwt` or `none`.
+   * @default 'private_key_jwt' with `privateKey`; with a secret 'client_secret_basic' (or
+   * 'client_secret_post' when the issuer's metadata supports only that); else 'none'
    */
   authMethod?: ClientAuthMethod | undefined;
+  /**
+   * The private key for `private_key_jwt` (RS256, ES256 or EdDSA): a `CryptoKey`, a private JWK
+   * or a PKCS#8 PEM string. Never appears in an error.
+   * @default undefined
+   */
+  privateKey?: SigningKeyInput | undefined;
+  /**
+   * `kid` header of the client assertions (servers holding several keys for the client need it).
+   * @default undefined
+   */
+  keyId?: string | undefined;
+  /**
+   * `aud` of the client assertions. Okta, Entra ID, Keycloak and oidc-provider accept the token
+   * endpoint; Auth0 expects its issuer (`https://TENANT.auth0.com/`).
+   * @default the token endpoint URL
+   */
+  assertionAudience?: string | undefined;
+  /**
+   * RFC 8707 resource indicator(s): absolute URIs without a fragment, sent as `resource` on every
+   * token request. Use one vault per resource (a token is for one audience).
+   * @default undefined
+   */
+  resource?: string | readonly string[] | undefined;
+  /**
+   * `audience` parameter (Auth0 and others use it to pick the API).
+   * @default undefined
+   */
+  audience?: string | undefined;
   /**
    * `scope` to request: a space-delimited string or a list.
    * @default undefined (the server's default)
@@ -74,14 +110,26 @@ export interface TokenEndpointOptions {
   headers?: Readonly<Record<string, string>> | undefined;
 }
 
-/** Validated endpoint options. */
-export interface ResolvedEndpoint {
+/** Where requests go, once known (after discovery when `issuer` was given). */
+export interface EndpointTarget {
   tokenUrl: string | URL;
   /** Origin and path, for messages (never the query). */
   where: string;
+  /** The issuer's metadata, when discovered. */
+  metadata: AuthorizationServerMetadata | undefined;
+}
+
+/** Validated endpoint options. */
+export interface ResolvedEndpoint {
+  /** The token endpoint (and metadata): at once for `tokenUrl`, discovered once for `issuer`. */
+  target(signal: AbortSignal): Promise<EndpointTarget>;
+  /** `issuer` as given, if any. */
+  issuer: string | undefined;
   clientId: string;
   clientSecret: string | undefined;
-  authMethod: ClientAuthMethod;
+  auth: ClientAuth;
+  resource: readonly string[];
+  audience: string | undefined;
   scope: string | undefined;
   fetch: FetchLike | undefined;
   headers: Readonly<Record<string, string>>;
@@ -99,7 +147,11 @@ export function optionalString(source: string, option: string, value: unknown): 
   return value;
 }
 
-function resolveUrl(source: string, value: unknown): { tokenUrl: string | URL; where: string } {
+function resolveUrl(
+  source: string,
+  value: unknown,
+  option = 'tokenUrl',
+): { tokenUrl: string | URL; where: string } {
   if (value instanceof URL) return { tokenUrl: value, where: value.origin + value.pathname };
   if (typeof value === 'string' && value.startsWith('/'))
     return { tokenUrl: value, where: value.split('?')[0]! };
@@ -108,7 +160,44 @@ function resolveUrl(source: string, value: unknown): { tokenUrl: string | URL; w
     if (url.protocol === 'http:' || url.protocol === 'https:')
       return { tokenUrl: value, where: url.origin + url.pathname };
   }
-  return invalid(source, 'tokenUrl', 'an http(s) URL or a path starting with "/"');
+  return invalid(source, option, 'an http(s) URL or a path starting with "/"');
+}
+
+function resolveResource(source: string, value: unknown): readonly string[] {
+  if (value === undefined) return [];
+  const list = typeof value === 'string' ? [value] : value;
+  const ok = (r: unknown) => typeof r === 'string' && URL.canParse(r) && !r.includes('#');
+  if (!Array.isArray(list) || list.length === 0 || !list.every(ok)) {
+    invalid(source, 'resource', 'an absolute URI without a fragment, or a non-empty array of them');
+  }
+  return [...list];
+}
+
+function resolveTarget(
+  source: string,
+  options: EndpointOptions,
+): { target: ResolvedEndpoint['target']; issuer: string | undefined } {
+  if ((options.tokenUrl === undefined) === (options.issuer === undefined)) {
+    invalid(source, 'tokenUrl', 'set (an http(s) URL or a path), or "issuer" instead; not both');
+  }
+  if (options.issuer !== undefined) {
+    const issuer = String(resolveUrl(source, options.issuer, 'issuer').tokenUrl);
+    if (issuer.startsWith('/')) invalid(source, 'issuer', 'an absolute http(s) URL');
+    assertSecureUrl(source, 'issuer', issuer);
+    const discover = cachedDiscovery(issuer, options.fetch);
+    return {
+      issuer,
+      target: async (signal) => {
+        const metadata = await discover(signal);
+        const url = new URL(metadata.token_endpoint);
+        return { tokenUrl: metadata.token_endpoint, where: url.origin + url.pathname, metadata };
+      },
+    };
+  }
+  const resolved = { ...resolveUrl(source, options.tokenUrl), metadata: undefined };
+  assertSecureUrl(source, 'tokenUrl', resolved.tokenUrl);
+  const ready = Promise.resolve(resolved);
+  return { issuer: undefined, target: () => ready };
 }
 
 function resolveScope(source: string, value: unknown): string | undefined {
@@ -125,10 +214,16 @@ type EndpointOptions = TokenEndpointOptions & { clientSecret?: string | undefine
 /** The options every token source shares (typed: a missing or extra key fails to compile). */
 const ENDPOINT_KEYS: Record<keyof EndpointOptions, true> = {
   tokenUrl: true,
+  issuer: true,
   clientId: true,
   clientSecret: true,
   authMethod: true,
+  privateKey: true,
+  keyId: true,
+  assertionAudience: true,
   scope: true,
+  resource: true,
+  audience: true,
   fetch: true,
   headers: true,
 };
@@ -154,11 +249,18 @@ export function resolveEndpoint<T extends EndpointOptions>(
   const clientId = optionalString(source, 'clientId', options.clientId);
   if (clientId === undefined) invalid(source, 'clientId', 'a non-empty string');
   const clientSecret = optionalString(source, 'clientSecret', options.clientSecret);
-  if (secretRequired && clientSecret === undefined) invalid(source, 'clientSecret', 'a non-empty string');
-  const authMethod = options.authMethod ?? 'client_secret_basic';
-  if (authMethod !== 'client_secret_basic' && authMethod !== 'client_secret_post') {
-    invalid(source, 'authMethod', "'client_secret_basic' or 'client_secret_post'");
-  }
+  const auth = resolveClientAuth(
+    source,
+    {
+      clientId,
+      clientSecret,
+      authMethod: options.authMethod,
+      privateKey: options.privateKey,
+      keyId: options.keyId,
+      assertionAudience: options.assertionAudience,
+    },
+    secretRequired,
+  );
   if (options.fetch !== undefined && typeof options.fetch !== 'function')
     invalid(source, 'fetch', 'a function');
   const headers = options.headers ?? {};
@@ -170,10 +272,12 @@ export function resolveEndpoint<T extends EndpointOptions>(
     invalid(source, 'headers', 'an object of string header values');
   }
   return {
-    ...resolveUrl(source, options.tokenUrl),
+    ...resolveTarget(source, options),
     clientId,
     clientSecret,
-    authMethod,
+    auth,
+    resource: resolveResource(source, options.resource),
+    audience: optionalString(source, 'audience', options.audience),
     scope: resolveScope(source, options.scope),
     fetch: options.fetch,
     headers: { ...headers },

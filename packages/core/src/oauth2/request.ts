@@ -7,18 +7,6 @@ import type { TokenResponse } from '../token.js';
 import type { FetchLike, ResolvedEndpoint } from './options.js';
 import { errorFromResponse, tokenFromResponse } from './response.js';
 
-/** `application/x-www-form-urlencoded` encoding of a Basic credential part (RFC 6749 §2.3.1). */
-function formEncode(value: string): string {
-  return new URLSearchParams({ v: value }).toString().slice(2);
-}
-
-function basicCredentials(id: string, secret: string): string {
-  const bytes = new TextEncoder().encode(`${formEncode(id)}:${formEncode(secret)}`);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return `Basic ${btoa(binary)}`;
-}
-
 function resolveFetch(endpoint: ResolvedEndpoint): FetchLike {
   const fetchFn = endpoint.fetch ?? (globalThis.fetch as FetchLike | undefined);
   if (typeof fetchFn !== 'function') {
@@ -45,28 +33,29 @@ export async function requestToken(
   const headers = new Headers(endpoint.headers);
   headers.set('Content-Type', 'application/x-www-form-urlencoded;charset=UTF-8');
   if (!headers.has('Accept')) headers.set('Accept', 'application/json');
-  const { clientId, clientSecret } = endpoint;
-  if (clientSecret !== undefined && endpoint.authMethod === 'client_secret_basic') {
-    headers.set('Authorization', basicCredentials(clientId, clientSecret));
-  } else {
-    body.set('client_id', clientId);
-    if (clientSecret !== undefined) body.set('client_secret', clientSecret);
-  }
+  for (const resource of endpoint.resource) body.append('resource', resource);
+  if (endpoint.audience !== undefined && !body.has('audience')) body.set('audience', endpoint.audience);
+  const { tokenUrl, where, metadata } = await endpoint.target(signal);
+  const base = globalThis.location?.href;
+  const absolute = URL.canParse(tokenUrl, base) ? new URL(tokenUrl, base).href : String(tokenUrl);
+  const supported = metadata?.token_endpoint_auth_methods_supported;
+  const assertion = await endpoint.auth.apply(headers, body, { tokenUrl: absolute, supported });
+  const redacted = [...secrets, assertion];
 
   let response: Response;
   let text: string;
   try {
     signal.throwIfAborted();
-    response = await fetchFn(endpoint.tokenUrl, { method: 'POST', headers, body, signal });
+    response = await fetchFn(tokenUrl, { method: 'POST', headers, body, signal });
     text = await response.text();
   } catch (error) {
     if (signal.aborted) throw signal.reason;
-    throw new TokenRefreshError(`token request to ${endpoint.where} failed: network error`, {
+    throw new TokenRefreshError(`token request to ${where} failed: network error`, {
       cause: error,
       retryable: true,
       code: 'network_error',
     });
   }
-  if (!response.ok) throw errorFromResponse(endpoint.where, response, text, secrets, Date.now());
-  return tokenFromResponse(endpoint.where, text);
+  if (!response.ok) throw errorFromResponse(where, response, text, redacted, Date.now());
+  return tokenFromResponse(where, text);
 }
