@@ -22,6 +22,7 @@ export default defineConfig({
       project('axios', 'packages/axios'),
       project('ky', 'packages/ky'),
       project('fetch', 'packages/fetch'),
+      project('undici', 'packages/undici'),
       project('redis', 'packages/redis'),
       project('browser', 'packages/browser'),
       project('examples', 'examples', { include: ['*/test/**/*.test.ts'] }),

@@ -7,10 +7,11 @@
  * 1. `pnpm pack` every public package that has src/index.ts (workspace:^ ranges become real ones).
  * 2. For each Node - the machine's system Node 20 and the pinned Node 24 (`pnpm exec node`) - make
  *    an empty project under $TMPDIR and `npm install` the tarballs, plus the client libraries at
- *    versions that Node supports (Node 20: ky 1 and msw 2; Node 24: ky 2 and msw 3).
+ *    versions that Node supports (Node 20: ky 1, msw 2, undici 7; Node 24: ky 2, msw 3, undici 8).
  * 3. Type-check a consumer file against the installed packages (tsc: bundler, node16, nodenext).
  * 4. Run .ci/smoke/harness.cjs through `import` (esm.mjs) and `require` (cjs.cjs) on that Node:
- *    every package is loaded; core, axios, ky and fetch make real requests against a loopback
+ *    every package is loaded; core, axios, ky, fetch and undici (as the global dispatcher, for the
+ *    global fetch and undici.request) make real requests against a loopback
  *    token endpoint and API (one refresh after a revocation, one retried 401), and
  *    @tokvault/msw's HTTP server serves @tokvault/core/oauth2's clientCredentials.
  *
@@ -144,8 +145,8 @@ try {
   }
   const libsFor = (major) =>
     major >= 22
-      ? { axios: '^1.0.0', ky: '^2.0.0', msw: '^3.0.0' }
-      : { axios: '^1.0.0', ky: '~1.14.0', msw: '^2.0.0' };
+      ? { axios: '^1.0.0', ky: '^2.0.0', msw: '^3.0.0', undici: '^8.0.0' }
+      : { axios: '^1.0.0', ky: '~1.14.0', msw: '^2.0.0', undici: '^7.0.0' };
   const names = packages.map((p) => p.short);
 
   const installs = targets.map(async (t) => {
@@ -235,6 +236,7 @@ process.exit(failed ? 1 : 0);
 /** The two entry points: the same harness through `import` and through `require`. */
 function writeEntries(dir, names) {
   const kyMajorExpr = `Number(JSON.parse(require('node:fs').readFileSync(require.resolve('ky').replace(/distribution.*$/, 'package.json'), 'utf8')).version.split('.')[0])`;
+  const undiciMajorExpr = `Number(require('undici/package.json').version.split('.')[0])`;
   const esm = [
     `import { createRequire } from 'node:module';`,
     `import harness from './harness.cjs';`,
@@ -245,6 +247,9 @@ function writeEntries(dir, names) {
     `const libs = { otherCore: require('@tokvault/core'), oauth2: await import('@tokvault/core/oauth2') };`,
     names.includes('axios') ? `libs.axios = (await import('axios')).default;` : '',
     names.includes('ky') ? `libs.ky = (await import('ky')).default; libs.kyMajor = ${kyMajorExpr};` : '',
+    names.includes('undici')
+      ? `libs.undici = await import('undici'); libs.undiciMajor = ${undiciMajorExpr};`
+      : '',
     `console.log(JSON.stringify(await harness.runSmoke(mods, libs)));`,
   ];
   const cjs = [
@@ -257,6 +262,9 @@ function writeEntries(dir, names) {
     `  const libs = { otherCore: await import('@tokvault/core'), oauth2: require('@tokvault/core/oauth2') };`,
     names.includes('axios') ? `  libs.axios = require('axios');` : '',
     names.includes('ky') ? `  libs.ky = require('ky').default; libs.kyMajor = ${kyMajorExpr};` : '',
+    names.includes('undici')
+      ? `  libs.undici = require('undici'); libs.undiciMajor = ${undiciMajorExpr};`
+      : '',
     `  console.log(JSON.stringify(await runSmoke(mods, libs)));`,
     `})().catch((error) => { console.error(error); process.exit(1); });`,
   ];
@@ -304,6 +312,13 @@ function writeTypeChecks(dir, names) {
             `import { createAuthFetch } from '@tokvault/fetch';`,
             `const authFetch = createAuthFetch(vault, { origins: 'http://127.0.0.1:1' });`,
             `export const response: Promise<Response> = authFetch('http://127.0.0.1:1/x', { method: 'GET' });`,
+          ]
+        : []),
+      ...(has('undici')
+        ? [
+            `import { Agent } from 'undici';`,
+            `import { tokenVaultInterceptor } from '@tokvault/undici';`,
+            `export const dispatcher = new Agent().compose(tokenVaultInterceptor(vault, { origins: 'http://127.0.0.1:1' }));`,
           ]
         : []),
       ...(has('msw') && esmOnlyLibs ? [`export { createMockAuthServer } from '@tokvault/msw';`] : []),

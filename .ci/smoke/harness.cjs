@@ -143,6 +143,7 @@ const MAIN_EXPORT = {
   axios: 'attachTokenVault',
   ky: 'tokenVaultHooks',
   fetch: 'createAuthFetch',
+  undici: 'tokenVaultInterceptor',
   msw: 'createMockAuthServer',
   redis: 'createRedisStore',
   browser: 'createBrowserStore',
@@ -190,11 +191,36 @@ async function runSmoke(mods, libs) {
       }),
     );
   }
+  if (mods.undici && libs.undici) {
+    // As the global dispatcher: the global fetch (also the token source's own) and undici.request.
+    const { tokenVaultInterceptor } = mods.undici;
+    const { Agent, getGlobalDispatcher, setGlobalDispatcher, request } = libs.undici;
+    for (const via of ['fetch', 'request']) {
+      done.push(
+        await scenario(core, `undici${libs.undiciMajor}-${via}`, (vault, base) => {
+          const previous = getGlobalDispatcher();
+          const agent = new Agent();
+          setGlobalDispatcher(agent.compose(tokenVaultInterceptor(vault, { origins: [base] })));
+          const get =
+            via === 'fetch'
+              ? async () => (await (await fetch(`${base}/api`)).json()).ok
+              : async () => (await (await request(`${base}/api`)).body.json()).ok;
+          return {
+            get,
+            dispose: () => {
+              setGlobalDispatcher(previous);
+              agent.close();
+            },
+          };
+        }),
+      );
+    }
+  }
   if (mods.msw && libs.oauth2) {
     done.push(await checkMockServer(core, libs.oauth2, mods.msw));
   }
   const importedOnly = Object.keys(mods).filter(
-    (name) => !['core', 'axios', 'ky', 'fetch', 'msw'].includes(name),
+    (name) => !['core', 'axios', 'ky', 'fetch', 'undici', 'msw'].includes(name),
   );
   return { requests: done, importedOnly };
 }

@@ -1,0 +1,3 @@
+export type { InterceptedResponse, TokenVaultInterceptorOptions } from './interceptor.js';
+export { tokenVaultInterceptor } from './interceptor.js';
+export { REPLAY_LIMIT_BYTES } from './requestParts.js';

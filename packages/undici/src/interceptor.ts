@@ -1,0 +1,199 @@
+/**
+ * An undici interceptor (`Dispatcher.compose`, undici 7 and 8): bearer token for allowed
+ * origins, one coalesced refresh and one retry on 401, for every `fetch` and `undici.request`
+ * that goes through the composed dispatcher.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Token, TokenVault } from '@tokvault/core';
+import {
+  type AdapterOptions,
+  isAllowedOrigin,
+  isRefreshWorthy,
+  resolveAdapterOptions,
+} from '@tokvault/core/adapter';
+import type { Dispatcher } from 'undici';
+import { flattenHeaders, headerValue, type PreparedBody, prepareBody } from './requestParts.js';
+
+/**
+ * What `shouldRefresh` receives: the status and headers (lower-case names) of a response.
+ *
+ * @example
+ * ```ts
+ * const shouldRefresh = (response: InterceptedResponse) => response.headers['x-token-expired'] === '1';
+ * ```
+ */
+export interface InterceptedResponse {
+  /** HTTP status code. */
+  readonly status: number;
+  /** Response headers, lower-case names, as undici reports them. */
+  readonly headers: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * Options of {@link tokenVaultInterceptor}: the shared adapter options. `origins` is required
+ * (a dispatcher has no base URL).
+ *
+ * @example
+ * ```ts
+ * const options: TokenVaultInterceptorOptions = { origins: 'https://api.example.com' };
+ * ```
+ */
+export type TokenVaultInterceptorOptions = AdapterOptions<InterceptedResponse>;
+
+/** Set while this package calls the vault: the token source's own requests pass untouched. */
+const vaultCall = new AsyncLocalStorage<TokenVault>();
+
+/**
+ * An undici interceptor that authorises requests to `origins` with the vault's token. A
+ * refresh-worthy response (401 by default) triggers one coalesced `vault.refresh({ staleToken })`
+ * and ONE retry with the new token (a 401 for an older token just retries with the current
+ * one); a second 401 reaches the caller as is. A failed refresh fails the request with the
+ * vault's `TokenRefreshError` (`fetch` wraps it: `TypeError('fetch failed')` with it as `cause`).
+ *
+ * Sent untouched: requests to other origins, requests that already carry the header (e.g. a
+ * token endpoint's `Basic` credentials), and every request the vault's `fetchToken` makes
+ * while this interceptor waits for it (so `clientCredentials` can use the global `fetch`
+ * through this very dispatcher without waiting on itself). Bodies: strings, bytes, `Blob`,
+ * `FormData` are replayed; a `fetch` body is kept up to {@link REPLAY_LIMIT_BYTES} when its
+ * length is known; a stream is sent once and its 401 returned without a retry.
+ *
+ * Redirects: `fetch` follows them itself, one dispatch per hop, each checked against
+ * `origins`. With undici's redirect interceptor, compose it AFTER this one
+ * (`compose(tokenVaultInterceptor(…), interceptors.redirect())`) so every hop is checked; composed
+ * before it, undici strips `Authorization` on a cross-origin hop, a custom `header` fails the
+ * hop, and a 401 after a redirect is not retried.
+ *
+ * @throws TypeError when `vault` or an option is invalid, or `origins` is missing.
+ * @example
+ * ```ts
+ * import { Agent, setGlobalDispatcher } from 'undici';
+ * import { tokenVaultInterceptor } from '@tokvault/undici';
+ *
+ * setGlobalDispatcher(new Agent().compose(tokenVaultInterceptor(vault, { origins: 'https://api.example.com' })));
+ * const me = await (await fetch('https://api.example.com/me')).json();
+ * ```
+ */
+export function tokenVaultInterceptor(
+  vault: TokenVault,
+  options: TokenVaultInterceptorOptions = {},
+): Dispatcher.DispatcherComposeInterceptor {
+  if (options && typeof options === 'object' && 'fetch' in options) {
+    throw new TypeError('tokenVaultInterceptor: option "fetch" is not an option (the dispatcher sends)');
+  }
+  const o = resolveAdapterOptions('tokenVaultInterceptor', vault, options, { requireOrigins: true });
+  const header = o.header.toLowerCase();
+  const call = <T>(fn: () => Promise<T>): Promise<T> => vaultCall.run(vault, fn);
+
+  return (dispatch) =>
+    function tokenVault(opts, handler) {
+      const headers = flattenHeaders(opts.headers);
+      const origin = typeof opts.origin === 'string' ? opts.origin : (opts.origin?.origin ?? '');
+      if (
+        typeof handler.onRequestStart !== 'function' || // a legacy handler undici 8 itself rejects
+        vaultCall.getStore() === vault ||
+        headerValue(headers, header) !== undefined ||
+        !isAllowedOrigin(`${origin}${opts.path}`, o.origins)
+      ) {
+        return dispatch(opts, handler);
+      }
+      const signal = (opts as { signal?: unknown }).signal;
+      const abortSignal = signal instanceof AbortSignal ? signal : undefined;
+      let target: Dispatcher.DispatchController | undefined; // the current attempt's controller
+      // live: an attempt is in flight below; started: the caller's handler got onRequestStart
+      let [live, started, settled, retrying, redirected, attempt] = [false, false, false, false, false, 0];
+      let failure: Error | undefined;
+      let token: Token;
+      let prepared: PreparedBody;
+
+      const fail = (error: Error): void => {
+        if (settled) return;
+        settled = true;
+        handler.onResponseError?.(controller, error);
+      };
+      const controller: Dispatcher.DispatchController = {
+        abort(reason) {
+          failure ??= reason ?? new DOMException('This operation was aborted', 'AbortError');
+          if (live && target) target.abort(failure);
+          else fail(failure); // waiting on the vault: settle at once
+        },
+        pause: () => target?.pause(),
+        resume: () => target?.resume(),
+        get paused() {
+          return target?.paused ?? false;
+        },
+        get aborted() {
+          return failure !== undefined || (target?.aborted ?? false);
+        },
+        get reason() {
+          return failure ?? target?.reason ?? null;
+        },
+      };
+      const below: Dispatcher.DispatchHandler = {
+        onRequestStart(c, context: { history?: unknown[] } | undefined) {
+          target = c;
+          if (failure) return c.abort(failure);
+          if ((context?.history?.length ?? 0) > 0) {
+            redirected = true; // a redirect interceptor composed before this one follows hops below
+            if (header !== 'authorization') {
+              const advice = 'compose interceptors.redirect() after tokenVaultInterceptor';
+              return c.abort(
+                new Error(`tokenVaultInterceptor: a redirect below it with "${o.header}": ${advice}`),
+              );
+            }
+          }
+          if (!started) {
+            started = true;
+            handler.onRequestStart?.(controller, context);
+          }
+        },
+        onRequestUpgrade: (_c, status, headers, socket) =>
+          handler.onRequestUpgrade?.(controller, status, headers, socket),
+        onResponseStarted: () => handler.onResponseStarted?.(),
+        // undici 7 passes (chunkSize, totalBytesSent), undici 8 the chunk: forward whatever comes.
+        onBodySent: (...args: unknown[]) =>
+          (handler.onBodySent as ((...a: unknown[]) => void) | undefined)?.(...args),
+        onRequestSent: () => handler.onRequestSent?.(),
+        onResponseStart(_c, status, headers, message) {
+          retrying =
+            status >= 200 &&
+            attempt === 1 &&
+            prepared.replayable &&
+            !redirected &&
+            isRefreshWorthy(o, { status, headers });
+          if (!retrying) handler.onResponseStart?.(controller, status, headers, message);
+        },
+        onResponseData(_c, chunk) {
+          if (!retrying) handler.onResponseData?.(controller, chunk);
+        },
+        onResponseEnd(_c, trailers) {
+          live = false;
+          if (retrying) {
+            attempt = 2;
+            call(() => vault.refresh({ staleToken: token, signal: abortSignal })).then(send, fail);
+          } else if (!settled) {
+            settled = true;
+            handler.onResponseEnd?.(controller, trailers);
+          }
+        },
+        onResponseError(_c, error) {
+          live = false;
+          fail(error);
+        },
+      };
+      const send = (next: Token): void => {
+        if (settled) return;
+        token = next;
+        live = true;
+        const authorized = [...headers, o.header, o.formatHeader(next)];
+        dispatch({ ...opts, body: prepared.body, headers: authorized } as Dispatcher.DispatchOptions, below);
+      };
+
+      (async () => {
+        prepared = await prepareBody(opts.body, headers);
+        const first = await call(() => vault.getToken({ signal: abortSignal }));
+        attempt = 1;
+        send(first);
+      })().catch(fail);
+      return true;
+    };
+}

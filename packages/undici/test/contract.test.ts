@@ -1,0 +1,114 @@
+import { Readable } from 'node:stream';
+import { TokenRefreshError } from '@tokvault/core';
+import {
+  type AdapterContractFactory,
+  type ContractBody,
+  classifyVaultError,
+  describeAdapterContract,
+  readContractResponse,
+  toFetchBody,
+} from '@tokvault/testkit';
+import * as undici8 from 'undici';
+import * as undici7 from 'undici7';
+import { tokenVaultInterceptor } from '../src/index.js';
+import { connectTo, useMswBridge } from './bridge.js';
+
+const bridge = useMswBridge();
+/** Node's own `fetch`, taken before MSW patches the global one (the bridge uses the patched one). */
+const nodeFetch = globalThis.fetch;
+
+/**
+ * `undici.request` bodies: strings, bytes and `Blob` as they are; `FormData` as undici's own
+ * (undici rejects Node's built-in one); a Node stream for a web one.
+ */
+function toRequestBody(
+  body: ContractBody | undefined,
+  FormDataClass: typeof undici8.FormData,
+): { body?: unknown; headers?: Record<string, string> } {
+  if (!body) return {};
+  switch (body.kind) {
+    case 'formdata': {
+      const form = new FormDataClass();
+      for (const [name, value] of body.value) form.append(name, value as string);
+      return { body: form };
+    }
+    case 'json':
+      return { body: JSON.stringify(body.value), headers: { 'content-type': 'application/json' } };
+    case 'urlencoded':
+      return {
+        body: body.value.toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      };
+    case 'stream':
+      return { body: Readable.fromWeb(body.value as import('node:stream/web').ReadableStream) };
+    default:
+      return { body: body.value };
+  }
+}
+
+for (const [version, undici] of [
+  // Same runtime API; typed as undici 8 (the two majors' type files differ in details).
+  ['undici 7', undici7 as unknown as typeof undici8],
+  ['undici 8', undici8],
+] as const) {
+  const agents = (origin: string, vault: Parameters<typeof tokenVaultInterceptor>[0]) => {
+    const plain = new undici.Agent({ connect: connectTo(bridge.port) as never });
+    const authorized = plain.compose(tokenVaultInterceptor(vault, { origins: origin }));
+    return { plain, authorized };
+  };
+  /** Node's own fetch speaks the legacy handler API: undici 8 dispatchers need its wrapper (as `setGlobalDispatcher` does). */
+  const forNodeFetch = (dispatcher: undici8.Dispatcher) =>
+    'Dispatcher1Wrapper' in undici ? new undici.Dispatcher1Wrapper(dispatcher) : dispatcher;
+
+  const viaRequest: AdapterContractFactory = ({ vault, baseUrl, origin }) => {
+    const { plain, authorized } = agents(origin, vault);
+    return {
+      httpErrors: 'resolve',
+      async send({ method, url, body, signal, optOut }) {
+        const { body: payload, headers } = toRequestBody(body, undici.FormData as typeof undici8.FormData);
+        const response = await undici.request(new URL(url, baseUrl), {
+          method,
+          signal,
+          headers,
+          body: payload as string,
+          dispatcher: optOut ? plain : authorized,
+        });
+        const type = String(response.headers['content-type'] ?? '');
+        return {
+          status: response.statusCode,
+          body: type.includes('json') ? await response.body.json() : await response.body.text(),
+        };
+      },
+      classify: (error, request) => classifyVaultError(error, request) ?? { kind: 'other', error },
+      close: () => plain.close(),
+    };
+  };
+
+  const viaFetch: AdapterContractFactory = ({ vault, baseUrl, origin }) => {
+    const { plain, authorized } = agents(origin, vault);
+    const [plainFetch, authorizedFetch] = [forNodeFetch(plain), forNodeFetch(authorized)];
+    return {
+      httpErrors: 'resolve',
+      async send({ method, url, body, signal, optOut }) {
+        const response = await nodeFetch(new URL(url, baseUrl), {
+          method,
+          signal,
+          ...toFetchBody(body),
+          dispatcher: optOut ? plainFetch : authorizedFetch,
+        } as RequestInit);
+        return readContractResponse(response);
+      },
+      // fetch reports a dispatcher error as TypeError('fetch failed') with it as the cause.
+      classify: (error, request) => {
+        const cause = (error as { cause?: unknown }).cause;
+        if (error instanceof TypeError && cause instanceof TokenRefreshError)
+          return { kind: 'refresh', error: cause };
+        return classifyVaultError(error, request) ?? { kind: 'other', error };
+      },
+      close: () => plain.close(),
+    };
+  };
+
+  describeAdapterContract(`undici (${version}, undici.request)`, viaRequest);
+  describeAdapterContract(`undici (${version}, fetch)`, viaFetch, { burst: 200, storm: 150 });
+}
