@@ -1,7 +1,10 @@
 /**
- * Client authentication at the token endpoint (RFC 6749 §2.3.1): HTTP Basic or body parameters.
+ * Client authentication at the token endpoint (RFC 6749 §2.3.1): HTTP Basic, body parameters, or
+ * a JWT assertion (RFC 7523).
  */
-import type { MockClient, ResolvedOptions } from './options.js';
+import { JWT_BEARER, verifyClientAssertion } from './clientAssertion.js';
+import type { ServerContext } from './context.js';
+import type { MockClient } from './options.js';
 
 /** The outcome of authenticating a token request's client. */
 export type ClientAuthResult =
@@ -35,12 +38,15 @@ function decodeBasic(header: string): { id: string; secret: string } | undefined
 }
 
 /** Authenticate the client of a token request. Messages never contain a secret. */
-export function authenticateClient(
+export async function authenticateClient(
+  ctx: ServerContext,
   request: Request,
   form: URLSearchParams,
-  options: Pick<ResolvedOptions, 'clients' | 'clientAuthMethods'>,
-): ClientAuthResult {
+): Promise<ClientAuthResult> {
+  const { options } = ctx;
   const header = request.headers.get('Authorization');
+  const assertionType = form.get('client_assertion_type');
+  const assertion = form.get('client_assertion');
   const bodyId = form.get('client_id');
   const bodySecret = form.get('client_secret');
   const basic = header !== null;
@@ -50,11 +56,18 @@ export function authenticateClient(
     description,
     basic,
   });
+  const methods = [header, bodySecret, assertion ?? assertionType].filter((v) => v !== null);
+  if (methods.length > 1) return fail('invalid_request', 'more than one client authentication method used');
+  if (assertion !== null || assertionType !== null) {
+    if (assertionType !== JWT_BEARER)
+      return fail('invalid_request', 'client_assertion_type is not supported');
+    if (assertion === null) return fail('invalid_request', 'client_assertion is missing');
+    const result = await verifyClientAssertion(ctx, request, assertion, bodyId);
+    return result.ok ? result : fail('invalid_client', result.description);
+  }
   if (header !== null) {
-    if (bodySecret !== null)
-      return fail('invalid_request', 'more than one client authentication method used');
     const credentials = decodeBasic(header);
-    if (!credentials) return fail('invalid_client', 'malformed Basic authorization header');
+    if (!credentials) return fail('invalid_request', 'malformed Basic authorization header');
     if (bodyId !== null && bodyId !== credentials.id)
       return fail('invalid_request', 'client_id does not match');
     if (!options.clientAuthMethods.has('client_secret_basic')) {

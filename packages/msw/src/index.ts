@@ -1,3 +1,4 @@
+export type { LoginOptions } from './authorizationCode.js';
 export type { FailNextOptions } from './failures.js';
 export type { ListenOptions, MockAuthHttpServer } from './listen.js';
 export type { IssueTokenOptions, MockAuthServer } from './mockAuthServer.js';

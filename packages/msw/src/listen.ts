@@ -69,7 +69,9 @@ export interface MockAuthHttpServer {
 /** What `listen` serves. */
 export interface HttpTarget {
   tokenPath: string;
-  handleToken(request: Request): Promise<Response>;
+  /** The server's own paths (answered by `handle`, whatever the method). */
+  paths: readonly string[];
+  handle(request: Request): Promise<Response>;
 }
 
 type NodeHttp = typeof import('node:http');
@@ -121,11 +123,8 @@ export async function listenHttp(
       request.headers.has('Access-Control-Request-Method')
     ) {
       response = preflight(request);
-    } else if (new URL(request.url).pathname === target.tokenPath) {
-      response =
-        request.method === 'POST'
-          ? await target.handleToken(request)
-          : jsonResponse(405, { error: 'invalid_request', error_description: 'use POST' }, { Allow: 'POST' });
+    } else if (target.paths.includes(new URL(request.url).pathname)) {
+      response = await target.handle(request);
     } else {
       response = await getResponse([...handlers], request, { baseUrl: origin });
     }

@@ -3,11 +3,16 @@
  * (via `listen()`) over real HTTP, with controls to expire, revoke and fail.
  */
 import { type HttpHandler, http } from 'msw';
+import { createCode, type LoginOptions } from './authorizationCode.js';
+import { endpointPaths, type ServerContext } from './context.js';
 import { checkFailNext, type FailNextOptions, FailureQueue } from './failures.js';
+import { mintAccessToken } from './issue.js';
+import { SigningKey } from './jwt.js';
 import { type ListenOptions, listenHttp, type MockAuthHttpServer } from './listen.js';
-import { type MockAuthServerOptions, resolveOptions } from './options.js';
+import { type MockAuthServerOptions, rejectUnknownOptions, resolveOptions } from './options.js';
 import { createProtect, type Protect } from './protect.js';
 import { type Grant, type MockTokenInfo, Registry } from './registry.js';
+import { createRoutes } from './routes.js';
 import { createStats, type MockAuthStats, resetStats } from './stats.js';
 import { createTokenEndpoint } from './tokenEndpoint.js';
 
@@ -27,6 +32,8 @@ export interface IssueTokenOptions {
   scopes?: readonly string[] | undefined;
   /** Audience recorded with the grant. @default undefined */
   audience?: string | undefined;
+  /** The end user the token acts for. @default undefined (the client itself) */
+  sub?: string | undefined;
 }
 
 /**
@@ -42,7 +49,11 @@ export interface IssueTokenOptions {
 export interface MockAuthServer {
   /** The token endpoint, as resolved from the `tokenUrl` option. */
   readonly tokenUrl: string;
-  /** MSW handlers (the token endpoint) for `setupServer`, `setupWorker` or `server.use`. */
+  /**
+   * MSW handlers for `setupServer`, `setupWorker` or `server.use`: the token, authorize, JWKS,
+   * revocation and introspection endpoints (siblings of `tokenUrl`'s path) and the two discovery
+   * documents at the origin's `/.well-known/`.
+   */
   readonly handlers: readonly HttpHandler[];
   /**
    * Wrap an MSW resolver of your API: requests without a valid access token of this server get
@@ -74,6 +85,19 @@ export interface MockAuthServer {
   /** Mint a refresh token directly (as after an authorization-code login). Not counted in `stats`. */
   issueRefreshToken(clientId: string, options?: IssueTokenOptions): string;
   /**
+   * Mint an access token in the configured `accessTokenFormat` (a signed JWT with `'jwt'`, which
+   * `issueAccessToken` cannot do synchronously). Not counted in `stats`.
+   */
+  signAccessToken(clientId: string, options?: IssueTokenOptions): Promise<string>;
+  /**
+   * Log a user in without a UI: returns an authorization code for `clientId` that the token
+   * endpoint exchanges (`grant_type=authorization_code`), checking `redirectUri` and the PKCE
+   * verifier of `codeChallenge` if given. `openid` in `scopes` adds an `id_token`.
+   */
+  login(options: LoginOptions): string;
+  /** The server's public signing keys (what the JWKS endpoint serves). */
+  jwks(): Promise<{ keys: JsonWebKey[] }>;
+  /**
    * Serve the same server over real HTTP (Node.js only), token endpoint at `tokenUrl`'s path.
    * Shares state, controls and `stats` with the MSW handlers.
    */
@@ -102,13 +126,19 @@ export function createMockAuthServer(options: MockAuthServerOptions): MockAuthSe
   const stats = createStats();
   const failures = new FailureQueue();
   let latencyMs = o.latencyMs;
-  const handleToken = createTokenEndpoint({
+  const ctx: ServerContext = {
     options: o,
     registry,
     stats,
     failures,
     latencyMs: () => latencyMs,
-  });
+    key: new SigningKey(o.signingAlg),
+    codes: new Map(),
+    assertionIds: new Map(),
+  };
+  const paths = endpointPaths(o.tokenPath);
+  const routes = createRoutes(ctx, paths, createTokenEndpoint(ctx));
+  const origin = URL.canParse(o.tokenUrl) ? new URL(o.tokenUrl).origin : '';
 
   function grantFor(method: string, clientId: string, issue: IssueTokenOptions = {}): Grant {
     const client = o.clients.get(clientId);
@@ -117,12 +147,14 @@ export function createMockAuthServer(options: MockAuthServerOptions): MockAuthSe
     if (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string')) {
       throw new TypeError(`${method}: option "scopes" must be an array of strings`);
     }
-    return { clientId, scopes, audience: issue.audience };
+    return { clientId, scopes, audience: issue.audience, sub: issue.sub };
   }
 
   return Object.freeze({
     tokenUrl: o.tokenUrl,
-    handlers: Object.freeze([http.post(o.tokenUrl, ({ request }) => handleToken(request))]),
+    handlers: Object.freeze(
+      routes.paths.map((path) => http.all(origin + path, ({ request }) => routes.handle(request))),
+    ),
     protect: createProtect(o, registry, stats),
     stats,
     expireAll: () => registry.expireAll(o.now()),
@@ -141,11 +173,18 @@ export function createMockAuthServer(options: MockAuthServerOptions): MockAuthSe
     reset() {
       registry.clear();
       failures.clear();
+      ctx.codes.clear();
+      ctx.assertionIds.clear();
       resetStats(stats);
       latencyMs = o.latencyMs;
     },
     introspect: (token: string) => registry.info(token, o.now()),
     issueAccessToken(clientId: string, issue?: IssueTokenOptions) {
+      if (o.accessTokenFormat === 'jwt') {
+        throw new TypeError(
+          'issueAccessToken: JWT access tokens are signed asynchronously; use signAccessToken',
+        );
+      }
       const grant = grantFor('issueAccessToken', clientId, issue);
       return registry.issueAccess(grant, o.now(), o.accessTokenTtlMs, undefined, o.singleActiveToken);
     },
@@ -153,7 +192,28 @@ export function createMockAuthServer(options: MockAuthServerOptions): MockAuthSe
       const grant = grantFor('issueRefreshToken', clientId, issue);
       return registry.issueRefresh(grant, o.now(), o.refreshTokenTtlMs, registry.newFamily());
     },
+    signAccessToken: async (clientId: string, issue?: IssueTokenOptions) =>
+      mintAccessToken(ctx, grantFor('signAccessToken', clientId, issue), undefined, undefined),
+    login(login: LoginOptions) {
+      if (typeof login !== 'object' || login === null)
+        throw new TypeError('login: options must be an object');
+      rejectUnknownOptions('login', login, {
+        clientId: true,
+        sub: true,
+        scopes: true,
+        redirectUri: true,
+        codeChallenge: true,
+        nonce: true,
+        audience: true,
+      });
+      const grant = grantFor('login', login.clientId, login);
+      if (login.sub !== undefined && (typeof login.sub !== 'string' || login.sub === '')) {
+        throw new TypeError('login: option "sub" must be a non-empty string');
+      }
+      return createCode(ctx, o.clients.get(grant.clientId)!, { ...login, scopes: grant.scopes });
+    },
+    jwks: () => ctx.key.jwks(),
     listen: (listenOptions?: ListenOptions) =>
-      listenHttp({ tokenPath: o.tokenPath, handleToken }, listenOptions),
+      listenHttp({ tokenPath: o.tokenPath, paths: routes.paths, handle: routes.handle }, listenOptions),
   });
 }

@@ -10,7 +10,7 @@
  * const grants: MockGrantType[] = ['refresh_token']; // a client that may only refresh
  * ```
  */
-export type MockGrantType = 'client_credentials' | 'refresh_token';
+export type MockGrantType = 'client_credentials' | 'refresh_token' | 'authorization_code';
 
 /**
  * How a client may authenticate at the token endpoint (RFC 6749 §2.3.1).
@@ -20,7 +20,11 @@ export type MockGrantType = 'client_credentials' | 'refresh_token';
  * createMockAuthServer({ tokenUrl, clients, clientAuthMethods: ['client_secret_post'] satisfies MockClientAuthMethod[] });
  * ```
  */
-export type MockClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
+export type MockClientAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'client_secret_jwt'
+  | 'private_key_jwt';
 
 /**
  * A registered OAuth 2.0 client of the mock server.
@@ -47,9 +51,20 @@ export interface MockClient {
   scopes?: readonly string[] | undefined;
   /**
    * Grants this client may use; any other fails with `unauthorized_client`.
-   * @default ['client_credentials', 'refresh_token']
+   * @default ['client_credentials', 'refresh_token', 'authorization_code']
    */
   grants?: readonly MockGrantType[] | undefined;
+  /**
+   * Allowed `redirect_uri`s of the authorization-code flow (exact match). Unset: any.
+   * @default undefined (any)
+   */
+  redirectUris?: readonly string[] | undefined;
+  /**
+   * Public keys (JWKs) that verify this client's `private_key_jwt` assertions (RFC 7523).
+   * `client_secret_jwt` assertions are verified with `clientSecret` (HS256).
+   * @default undefined (no private_key_jwt)
+   */
+  jwks?: readonly JsonWebKey[] | undefined;
 }
 
 /**
@@ -129,6 +144,43 @@ export interface MockAuthServerOptions {
    * @default () => Date.now()
    */
   now?: (() => number) | undefined;
+  /**
+   * Access-token format: `'opaque'` (`mock_at_…`, usable with `issueAccessToken`) or `'jwt'`
+   * (RFC 9068 `at+jwt` signed with the key published at the JWKS endpoint).
+   * @default 'opaque'
+   */
+  accessTokenFormat?: 'opaque' | 'jwt' | undefined;
+  /**
+   * Algorithm of the server's signing key (JWT access tokens, `id_token`s). The key is
+   * generated with WebCrypto on first use and published at the JWKS endpoint.
+   * @default 'ES256'
+   */
+  signingAlg?: 'ES256' | 'RS256' | undefined;
+  /**
+   * The issuer (`iss` of tokens, `issuer` of the discovery documents). Unset: the origin the
+   * request reached (the `tokenUrl` origin with MSW, the listen origin over HTTP).
+   * @default undefined (the request's origin)
+   */
+  issuer?: string | undefined;
+  /**
+   * `'exact'`: tokens expire exactly `accessTokenTtlMs` after issue (deterministic tests).
+   * `'realistic'`: `iat`/`exp` are whole seconds, as real servers issue them, so a 3 s token
+   * lives 2.0-3.0 s.
+   * @default 'exact'
+   */
+  timing?: 'exact' | 'realistic' | undefined;
+  /**
+   * How far the server's clock is ahead of `now` (negative: behind). Moves `iat`/`exp` of JWTs
+   * and every expiry check, as a server with a skewed clock would.
+   * @default 0
+   */
+  clockSkewMs?: number | undefined;
+  /**
+   * Random extra latency, uniformly 0..`latencyJitterMs`, added to every token response on top of
+   * `latencyMs`.
+   * @default 0
+   */
+  latencyJitterMs?: number | undefined;
 }
 
 /** Options with defaults applied. */
@@ -145,11 +197,22 @@ export interface ResolvedOptions {
   tokenType: string;
   clientAuthMethods: ReadonlySet<MockClientAuthMethod>;
   latencyMs: number;
+  /** The server's clock: `now()` plus `clockSkewMs`. */
   now: () => number;
+  accessTokenFormat: 'opaque' | 'jwt';
+  signingAlg: 'ES256' | 'RS256';
+  issuer: string | undefined;
+  timing: 'exact' | 'realistic';
+  latencyJitterMs: number;
 }
 
-const GRANTS: readonly MockGrantType[] = ['client_credentials', 'refresh_token'];
-const AUTH_METHODS: readonly MockClientAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
+const GRANTS: readonly MockGrantType[] = ['client_credentials', 'refresh_token', 'authorization_code'];
+const AUTH_METHODS: readonly MockClientAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'client_secret_jwt',
+  'private_key_jwt',
+];
 
 /**
  * Throw a `TypeError` naming the first key of `options` that is not in `known`, so a misspelt
@@ -182,6 +245,12 @@ const KNOWN_OPTIONS: Record<keyof MockAuthServerOptions, true> = {
   clientAuthMethods: true,
   latencyMs: true,
   now: true,
+  accessTokenFormat: true,
+  signingAlg: true,
+  issuer: true,
+  timing: true,
+  clockSkewMs: true,
+  latencyJitterMs: true,
 };
 
 function invalid(name: string, expected: string): never {
@@ -215,6 +284,13 @@ function checkList<T extends string>(
   return value as T[];
 }
 
+/** One of `allowed` (the first is the default). */
+function checkOne<T extends string>(name: string, value: unknown, allowed: readonly [T, ...T[]]): T {
+  if (value === undefined) return allowed[0];
+  if (!allowed.includes(value as T)) invalid(name, allowed.map((a) => `'${a}'`).join(' or '));
+  return value as T;
+}
+
 function resolveTokenUrl(value: unknown): { tokenUrl: string; tokenPath: string } {
   if (value instanceof URL) return { tokenUrl: value.href, tokenPath: value.pathname };
   if (typeof value === 'string' && value.startsWith('/'))
@@ -242,6 +318,18 @@ function resolveClients(value: unknown): ResolvedOptions['clients'] {
       invalid(`${at}.scopes`, 'an array of strings');
     }
     checkList(`${at}.grants`, c.grants, GRANTS);
+    if (
+      c.redirectUris !== undefined &&
+      (!Array.isArray(c.redirectUris) || c.redirectUris.some((u) => typeof u !== 'string'))
+    ) {
+      invalid(`${at}.redirectUris`, 'an array of strings');
+    }
+    if (
+      c.jwks !== undefined &&
+      (!Array.isArray(c.jwks) || c.jwks.some((k) => typeof k !== 'object' || k === null || !k.kty))
+    ) {
+      invalid(`${at}.jwks`, 'an array of public JWKs');
+    }
     clients.set(c.clientId, { ...c });
   });
   return clients as ResolvedOptions['clients'];
@@ -262,7 +350,12 @@ export function resolveOptions(options: MockAuthServerOptions): ResolvedOptions 
   }
   const methods = checkList('clientAuthMethods', options.clientAuthMethods, AUTH_METHODS) ?? AUTH_METHODS;
   if (methods.length === 0) invalid('clientAuthMethods', 'a non-empty array');
-  const now = options.now ?? (() => Date.now());
+  const clock = options.now ?? (() => Date.now());
+  const skew = options.clockSkewMs ?? 0;
+  if (typeof skew !== 'number' || !Number.isFinite(skew)) invalid('clockSkewMs', 'a finite number');
+  if (options.issuer !== undefined && (typeof options.issuer !== 'string' || !URL.canParse(options.issuer))) {
+    invalid('issuer', 'an absolute URL');
+  }
   return {
     ...resolveTokenUrl(options.tokenUrl),
     clients: resolveClients(options.clients),
@@ -275,6 +368,11 @@ export function resolveOptions(options: MockAuthServerOptions): ResolvedOptions 
     tokenType: options.tokenType ?? 'Bearer',
     clientAuthMethods: new Set(methods),
     latencyMs: checkMs('latencyMs', options.latencyMs) ?? 0,
-    now,
+    now: skew === 0 ? clock : () => clock() + skew,
+    accessTokenFormat: checkOne('accessTokenFormat', options.accessTokenFormat, ['opaque', 'jwt']),
+    signingAlg: checkOne('signingAlg', options.signingAlg, ['ES256', 'RS256']),
+    issuer: options.issuer?.replace(/\/+$/, ''),
+    timing: checkOne('timing', options.timing, ['exact', 'realistic']),
+    latencyJitterMs: checkMs('latencyJitterMs', options.latencyJitterMs) ?? 0,
   };
 }

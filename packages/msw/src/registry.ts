@@ -30,6 +30,8 @@ export interface MockTokenInfo {
   readonly scopes: readonly string[];
   /** The `audience` (or `resource`) requested with the grant, if any. */
   readonly audience: string | undefined;
+  /** The end user of an authorization-code grant; `undefined` for `client_credentials`. */
+  readonly sub: string | undefined;
   /** Epoch ms of issue. */
   readonly issuedAt: number;
   /** Epoch ms of expiry; `undefined` = never. */
@@ -43,6 +45,8 @@ export interface Grant {
   clientId: string;
   scopes: readonly string[];
   audience: string | undefined;
+  /** The end user (authorization-code grants); `undefined` for a client acting for itself. */
+  sub?: string | undefined;
 }
 
 interface TokenRecord extends Grant {
@@ -57,7 +61,8 @@ interface TokenRecord extends Grant {
 /** Why a presented access token was refused. */
 export type AccessRejection = 'unknown' | 'expired' | 'revoked' | 'superseded';
 
-function randomHex(bytes: number): string {
+/** `bytes` random bytes as hex. */
+export function randomHex(bytes: number): string {
   const data = crypto.getRandomValues(new Uint8Array(bytes));
   return Array.from(data, (b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -77,6 +82,7 @@ export class Registry {
     ttlMs: number,
     familyId: number | undefined,
     supersede: boolean,
+    token = `mock_at_${randomHex(16)}`,
   ): string {
     const active = this.#activeByClient.get(grant.clientId) ?? new Set<TokenRecord>();
     this.#activeByClient.set(grant.clientId, active);
@@ -86,7 +92,7 @@ export class Registry {
     }
     const record = this.#record('access', grant, now, now + ttlMs, familyId);
     active.add(record);
-    return this.#store(`mock_at_${randomHex(16)}`, record);
+    return this.#store(token, record);
   }
 
   /** A new refresh-token family id. */
@@ -163,12 +169,13 @@ export class Registry {
   info(token: string, now: number): MockTokenInfo | undefined {
     const record = this.#tokens.get(token);
     if (!record) return undefined;
-    const { kind, clientId, scopes, audience, issuedAt, expiresAt } = record;
+    const { kind, clientId, scopes, audience, sub, issuedAt, expiresAt } = record;
     return Object.freeze({
       kind,
       clientId,
       scopes,
       audience,
+      sub,
       issuedAt,
       expiresAt,
       status: statusOf(record, now),
@@ -190,10 +197,11 @@ export class Registry {
     expiresAt: number | undefined,
     familyId: number | undefined,
   ): TokenRecord {
-    const { clientId, scopes, audience } = grant;
+    const { clientId, scopes, audience, sub } = grant;
     return {
       kind,
       clientId,
+      sub,
       scopes: Object.freeze([...scopes]),
       audience,
       issuedAt: now,

@@ -18,6 +18,7 @@ export type MockTokenErrorCode =
   | 'unauthorized_client'
   | 'unsupported_grant_type'
   | 'invalid_scope'
+  | 'invalid_target'
   | 'injected';
 
 /**
@@ -55,6 +56,7 @@ export interface MockAuthStats {
   readonly tokenRequestsByGrant: Readonly<{
     client_credentials: number;
     refresh_token: number;
+    authorization_code: number;
     other: number;
   }>;
   /** Access tokens issued by the token endpoint. */
@@ -88,7 +90,12 @@ export function resetStats(stats: MutableStats): void {
   stats.apiRequests = 0;
   stats.rejectedApiRequests = 0;
   stats.reuseDetections = 0;
-  Object.assign(stats.tokenRequestsByGrant, { client_credentials: 0, refresh_token: 0, other: 0 });
+  Object.assign(stats.tokenRequestsByGrant, {
+    client_credentials: 0,
+    refresh_token: 0,
+    authorization_code: 0,
+    other: 0,
+  });
   for (const key of Object.keys(stats.tokenErrors) as MockTokenErrorCode[]) stats.tokenErrors[key] = 0;
   for (const key of Object.keys(stats.rejectedApiRequestsByReason) as MockRejectionReason[]) {
     stats.rejectedApiRequestsByReason[key] = 0;
@@ -99,7 +106,7 @@ export function resetStats(stats: MutableStats): void {
 export function createStats(): MutableStats {
   const stats: MutableStats = {
     tokenRequests: 0,
-    tokenRequestsByGrant: { client_credentials: 0, refresh_token: 0, other: 0 },
+    tokenRequestsByGrant: { client_credentials: 0, refresh_token: 0, authorization_code: 0, other: 0 },
     tokensIssued: 0,
     refreshTokensIssued: 0,
     tokenErrors: {
@@ -109,6 +116,7 @@ export function createStats(): MutableStats {
       unauthorized_client: 0,
       unsupported_grant_type: 0,
       invalid_scope: 0,
+      invalid_target: 0,
       injected: 0,
     },
     apiRequests: 0,

@@ -1,32 +1,20 @@
 /**
- * The token endpoint (RFC 6749 §3.2): `client_credentials` and `refresh_token` grants,
- * refresh-token rotation with reuse detection, RFC-shaped error bodies (§5.2).
+ * The token endpoint (RFC 6749 §3.2): `client_credentials`, `refresh_token` and
+ * `authorization_code` (with PKCE) grants, refresh-token rotation with reuse detection,
+ * RFC-shaped error bodies (§5.2).
  */
+import { redeemCode } from './authorizationCode.js';
 import { authenticateClient } from './clientAuth.js';
-import { type FailureQueue, failureResponse, wait } from './failures.js';
-import type { MockClient, MockGrantType, ResolvedOptions } from './options.js';
-import type { Grant, Registry } from './registry.js';
-import type { MockTokenErrorCode, MutableStats } from './stats.js';
-
-/** What the token endpoint needs from its server. */
-export interface TokenEndpointContext {
-  options: ResolvedOptions;
-  registry: Registry;
-  stats: MutableStats;
-  failures: FailureQueue;
-  latencyMs: () => number;
-}
+import { json, type ServerContext } from './context.js';
+import { failureResponse, wait } from './failures.js';
+import { tokenResponse } from './issue.js';
+import type { MockClient, MockGrantType } from './options.js';
+import type { Grant } from './registry.js';
+import type { MockTokenErrorCode } from './stats.js';
 
 type ErrorCode = Exclude<MockTokenErrorCode, 'injected'>;
 
-const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
-
-function json(body: unknown, status: number, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': 'application/json', ...NO_STORE, ...headers },
-  });
-}
+const GRANTS: readonly MockGrantType[] = ['client_credentials', 'refresh_token', 'authorization_code'];
 
 function parseScopes(value: string | null): string[] | undefined {
   if (value === null) return undefined;
@@ -42,47 +30,38 @@ function hasDuplicates(form: URLSearchParams): boolean {
   return false;
 }
 
-async function readForm(request: Request): Promise<URLSearchParams | undefined> {
+/** The form body of a POST, or `undefined` when it is not `application/x-www-form-urlencoded`. */
+export async function readForm(request: Request): Promise<URLSearchParams | undefined> {
   const type = request.headers.get('Content-Type') ?? '';
   if (!/^application\/x-www-form-urlencoded\b/i.test(type)) return undefined;
   return new URLSearchParams(await request.text());
 }
 
+/** The `audience`/`resource` of a request; `false` when `resource` is not an absolute URI (RFC 8707). */
+function audienceOf(form: URLSearchParams): string | undefined | false {
+  const resource = form.get('resource');
+  if (resource !== null && (!URL.canParse(resource) || resource.includes('#'))) return false;
+  return resource ?? form.get('audience') ?? undefined;
+}
+
+/** An OAuth error response; counts it. `basic`: the client used HTTP Basic (RFC 6749 §5.2). */
+export function tokenError(
+  ctx: ServerContext,
+  code: ErrorCode,
+  description: string,
+  basic = false,
+): Response {
+  ctx.stats.tokenErrors[code] += 1;
+  const status = code === 'invalid_client' ? 401 : 400;
+  const headers: Record<string, string> =
+    status === 401 && basic ? { 'WWW-Authenticate': 'Basic realm="mock"' } : {};
+  return json({ error: code, error_description: description }, status, headers);
+}
+
 /** Create the request handler of the token endpoint (shared by MSW and `listen()`). */
-export function createTokenEndpoint(ctx: TokenEndpointContext): (request: Request) => Promise<Response> {
+export function createTokenEndpoint(ctx: ServerContext): (request: Request) => Promise<Response> {
   const { options, registry, stats } = ctx;
-
-  function error(code: ErrorCode, description: string, headers?: Record<string, string>): Response {
-    stats.tokenErrors[code] += 1;
-    return json(
-      { error: code, error_description: description },
-      code === 'invalid_client' ? 401 : 400,
-      headers,
-    );
-  }
-
-  function issue(grant: Grant, familyId: number | undefined, withRefresh: boolean): Response {
-    const now = options.now();
-    const accessToken = registry.issueAccess(
-      grant,
-      now,
-      options.accessTokenTtlMs,
-      familyId,
-      options.singleActiveToken,
-    );
-    stats.tokensIssued += 1;
-    const body: Record<string, unknown> = {
-      access_token: accessToken,
-      token_type: options.tokenType,
-      expires_in: Math.floor(options.accessTokenTtlMs / 1000),
-    };
-    if (withRefresh && familyId !== undefined) {
-      body.refresh_token = registry.issueRefresh(grant, now, options.refreshTokenTtlMs, familyId);
-      stats.refreshTokensIssued += 1;
-    }
-    if (grant.scopes.length > 0) body.scope = grant.scopes.join(' ');
-    return json(body, 200);
-  }
+  const error = (code: ErrorCode, description: string) => tokenError(ctx, code, description);
 
   function resolveScopes(requested: string[] | undefined, allowed: readonly string[] | undefined) {
     if (requested === undefined) return allowed ?? [];
@@ -90,19 +69,20 @@ export function createTokenEndpoint(ctx: TokenEndpointContext): (request: Reques
     return requested;
   }
 
-  function clientCredentials(client: MockClient, form: URLSearchParams): Response {
-    if (client.clientSecret === undefined) {
+  function clientCredentials(client: MockClient, form: URLSearchParams, request: Request) {
+    if (client.clientSecret === undefined && client.jwks === undefined) {
       return error('unauthorized_client', 'public clients cannot use client_credentials');
     }
     const scopes = resolveScopes(parseScopes(form.get('scope')), client.scopes);
     if (!scopes) return error('invalid_scope', 'requested scope is not allowed for this client');
-    const audience = form.get('audience') ?? form.get('resource') ?? undefined;
+    const audience = audienceOf(form);
+    if (audience === false) return error('invalid_target', 'resource must be an absolute URI');
     const grant: Grant = { clientId: client.clientId, scopes, audience };
-    if (!options.issueRefreshTokens) return issue(grant, undefined, false);
-    return issue(grant, registry.newFamily(), true);
+    const familyId = options.issueRefreshTokens ? registry.newFamily() : undefined;
+    return tokenResponse(ctx, grant, { familyId, withRefresh: options.issueRefreshTokens }, request);
   }
 
-  function refreshToken(client: MockClient, form: URLSearchParams): Response {
+  function refreshToken(client: MockClient, form: URLSearchParams, request: Request) {
     const presented = form.get('refresh_token');
     if (!presented) return error('invalid_request', 'refresh_token is missing');
     const record = registry.refreshRecord(presented);
@@ -120,18 +100,40 @@ export function createTokenEndpoint(ctx: TokenEndpointContext): (request: Reques
     }
     const scopes = resolveScopes(parseScopes(form.get('scope')), record.scopes);
     if (!scopes) return error('invalid_scope', 'requested scope exceeds the original grant');
-    const grant: Grant = { clientId: client.clientId, scopes, audience: record.audience };
+    const grant: Grant = { clientId: client.clientId, scopes, audience: record.audience, sub: record.sub };
     if (options.rotateRefreshTokens) registry.rotate(presented, now);
-    return issue(grant, record.familyId, options.rotateRefreshTokens);
+    const extras = { familyId: record.familyId, withRefresh: options.rotateRefreshTokens };
+    return tokenResponse(ctx, grant, extras, request);
+  }
+
+  async function authorizationCode(client: MockClient, form: URLSearchParams, request: Request) {
+    if (form.get('code') === null) return error('invalid_request', 'code is missing');
+    const redeemed = await redeemCode(ctx, client, form);
+    if (!redeemed.ok) return error('invalid_grant', redeemed.description);
+    const { record } = redeemed;
+    record.familyId = registry.newFamily();
+    const grant: Grant = {
+      clientId: client.clientId,
+      scopes: record.scopes,
+      audience: record.audience,
+      sub: record.sub,
+    };
+    const openid = record.scopes.includes('openid');
+    return tokenResponse(
+      ctx,
+      grant,
+      { familyId: record.familyId, withRefresh: true, openid, nonce: record.nonce },
+      request,
+    );
   }
 
   return async function handleTokenRequest(request: Request): Promise<Response> {
     stats.tokenRequests += 1;
     const form = await readForm(request);
     const grantType = form?.get('grant_type') ?? null;
-    const known = grantType === 'client_credentials' || grantType === 'refresh_token';
-    stats.tokenRequestsByGrant[known ? grantType : 'other'] += 1;
-    await wait(ctx.latencyMs());
+    const known = GRANTS.includes(grantType as MockGrantType) ? (grantType as MockGrantType) : undefined;
+    stats.tokenRequestsByGrant[known ?? 'other'] += 1;
+    await wait(ctx.latencyMs() + Math.random() * options.latencyJitterMs);
     const failure = ctx.failures.take();
     if (failure) {
       await wait(failure.delayMs ?? 0);
@@ -140,20 +142,14 @@ export function createTokenEndpoint(ctx: TokenEndpointContext): (request: Reques
     }
     if (!form) return error('invalid_request', 'the body must be application/x-www-form-urlencoded');
     if (hasDuplicates(form)) return error('invalid_request', 'a parameter was sent more than once');
-    const auth = authenticateClient(request, form, options);
-    if (!auth.ok) {
-      return error(
-        auth.error,
-        auth.description,
-        auth.basic ? { 'WWW-Authenticate': 'Basic realm="mock"' } : {},
-      );
-    }
+    const auth = await authenticateClient(ctx, request, form);
+    if (!auth.ok) return tokenError(ctx, auth.error, auth.description, auth.basic);
     if (grantType === null) return error('invalid_request', 'grant_type is missing');
     if (!known) return error('unsupported_grant_type', 'grant_type is not supported');
-    const allowed: readonly MockGrantType[] = auth.client.grants ?? ['client_credentials', 'refresh_token'];
-    if (!allowed.includes(grantType)) return error('unauthorized_client', `client may not use ${grantType}`);
-    return grantType === 'client_credentials'
-      ? clientCredentials(auth.client, form)
-      : refreshToken(auth.client, form);
+    const allowed: readonly MockGrantType[] = auth.client.grants ?? GRANTS;
+    if (!allowed.includes(known)) return error('unauthorized_client', `client may not use ${known}`);
+    if (known === 'client_credentials') return clientCredentials(auth.client, form, request);
+    if (known === 'refresh_token') return refreshToken(auth.client, form, request);
+    return authorizationCode(auth.client, form, request);
   };
 }

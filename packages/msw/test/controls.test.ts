@@ -151,7 +151,18 @@ describe('options', () => {
     [{ issueRefreshTokens: null as unknown as boolean }, 'issueRefreshTokens'],
     [{ tokenType: '' }, 'tokenType'],
     [{ clientAuthMethods: [] }, 'clientAuthMethods'],
-    [{ clientAuthMethods: ['private_key_jwt' as 'client_secret_post'] }, 'clientAuthMethods'],
+    [{ clientAuthMethods: ['tls_client_auth' as 'client_secret_post'] }, 'clientAuthMethods'],
+    [
+      { clients: [{ clientId: 'a', redirectUris: 'https://x' as unknown as string[] }] },
+      'clients[0].redirectUris',
+    ],
+    [{ clients: [{ clientId: 'a', jwks: [{}] }] }, 'clients[0].jwks'],
+    [{ accessTokenFormat: 'paseto' as 'jwt' }, 'accessTokenFormat'],
+    [{ signingAlg: 'HS256' as 'ES256' }, 'signingAlg'],
+    [{ issuer: 'auth.example' }, 'issuer'],
+    [{ timing: 'fast' as 'exact' }, 'timing'],
+    [{ clockSkewMs: Number.NaN }, 'clockSkewMs'],
+    [{ latencyJitterMs: -1 }, 'latencyJitterMs'],
     [{ now: 5 as unknown as () => number }, 'now'],
   ];
   it.each(cases)('%o throws a TypeError naming "%s"', (override, name) => {
@@ -163,7 +174,7 @@ describe('options', () => {
   it('rejects a misspelt option, naming it and the known ones', () => {
     expect(() => createMockAuthServer({ tokenUrl, clients, accessTokenTTLMs: 1_000 } as never)).toThrow(
       new TypeError(
-        'createMockAuthServer: option "accessTokenTTLMs" is not an option (known: tokenUrl, clients, accessTokenTtlMs, refreshTokenTtlMs, issueRefreshTokens, rotateRefreshTokens, reuseGraceMs, singleActiveToken, tokenType, clientAuthMethods, latencyMs, now)',
+        'createMockAuthServer: option "accessTokenTTLMs" is not an option (known: tokenUrl, clients, accessTokenTtlMs, refreshTokenTtlMs, issueRefreshTokens, rotateRefreshTokens, reuseGraceMs, singleActiveToken, tokenType, clientAuthMethods, latencyMs, now, accessTokenFormat, signingAlg, issuer, timing, clockSkewMs, latencyJitterMs)',
       ),
     );
   });

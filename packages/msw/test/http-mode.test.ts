@@ -88,11 +88,12 @@ describe('HTTP mode', () => {
 });
 
 describe('listen()', () => {
-  it('serves the token path only for POST and 404s unknown paths', async () => {
+  it('serves the token path only for POST (404 invalid_request otherwise, as oidc-provider) and 404s unknown paths', async () => {
     const auth = createMockAuthServer(options);
     await using listening = await auth.listen();
     const get = await fetch(listening.tokenUrl);
-    expect([get.status, get.headers.get('Allow')]).toEqual([405, 'POST']);
+    expect(get.status).toBe(404);
+    expect(await get.json()).toMatchObject({ error: 'invalid_request' });
     expect((await fetch(`${listening.url}/nowhere`)).status).toBe(404);
   });
 

@@ -48,7 +48,12 @@ describe('client_credentials', () => {
       scope: 'read write',
     });
     expect(auth.stats).toMatchObject({ tokenRequests: 1, tokensIssued: 1, refreshTokensIssued: 1 });
-    expect(auth.stats.tokenRequestsByGrant).toEqual({ client_credentials: 1, refresh_token: 0, other: 0 });
+    expect(auth.stats.tokenRequestsByGrant).toEqual({
+      client_credentials: 1,
+      refresh_token: 0,
+      authorization_code: 0,
+      other: 0,
+    });
   });
 
   it('accepts client_secret_post and form-url-decodes Basic credentials', async () => {
@@ -104,6 +109,34 @@ describe('client authentication and request errors', () => {
     const body = await expectError(res, 401, 'invalid_client');
     expect(res.headers.get('WWW-Authenticate')).toBe('Basic realm="mock"');
     expect(body.error_description).not.toContain('wrong');
+  });
+
+  it('answers a malformed Basic header with 400 invalid_request, without WWW-Authenticate (as oidc-provider)', async () => {
+    for (const authorization of ['Basic !!!', `Basic ${btoa('no-colon')}`, 'Basic']) {
+      const res = await fetch(tokenUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: authorization },
+        body: 'grant_type=client_credentials',
+      });
+      await expectError(res, 400, 'invalid_request');
+      expect(res.headers.get('WWW-Authenticate')).toBeNull();
+    }
+    const twoMethods = await postToken(
+      tokenUrl,
+      { grant_type: 'client_credentials', client_secret: 's3cret' },
+      app,
+    );
+    await expectError(twoMethods, 400, 'invalid_request');
+    expect(twoMethods.headers.get('WWW-Authenticate')).toBeNull();
+  });
+
+  it('sends JSON with charset=utf-8 on success and error', async () => {
+    const ok = await postToken(tokenUrl, { grant_type: 'client_credentials' }, app);
+    const bad = await postToken(tokenUrl, { grant_type: 'password' }, app);
+    expect([ok.headers.get('Content-Type'), bad.headers.get('Content-Type')]).toEqual([
+      'application/json; charset=utf-8',
+      'application/json; charset=utf-8',
+    ]);
   });
 
   it('answers invalid_client for unknown clients, wrong post secrets and missing authentication', async () => {

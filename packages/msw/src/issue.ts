@@ -1,0 +1,100 @@
+/**
+ * Minting tokens: opaque or RFC 9068 JWT access tokens, refresh tokens, OpenID `id_token`s, and
+ * the RFC 6749 §5.1 token response. `timing: 'realistic'` truncates issue times to whole seconds.
+ */
+import { issuerOf, json, type ServerContext } from './context.js';
+import { base64url, sha256 } from './jwt.js';
+import { type Grant, randomHex } from './registry.js';
+
+/** Extra inputs of a token response. */
+export interface IssueExtras {
+  /** Refresh-token family: a refresh token is issued in it when `withRefresh`. */
+  familyId: number | undefined;
+  withRefresh: boolean;
+  /** `nonce` of the authorization request: set, with `openid` in scope, an `id_token` is issued. */
+  nonce?: string | undefined;
+  openid?: boolean | undefined;
+}
+
+/** Issue time and lifetime in the server's clock, honouring `timing`. */
+function times(ctx: ServerContext, ttlMs: number): { now: number; ttlMs: number } {
+  const now = ctx.options.now();
+  if (ctx.options.timing === 'exact') return { now, ttlMs };
+  return { now: Math.floor(now / 1000) * 1000, ttlMs: Math.floor(ttlMs / 1000) * 1000 };
+}
+
+/** Mint an access token (opaque or JWT, per `accessTokenFormat`) and record it. */
+export async function mintAccessToken(
+  ctx: ServerContext,
+  grant: Grant,
+  familyId: number | undefined,
+  request: Request | undefined,
+): Promise<string> {
+  const { options, registry } = ctx;
+  const { now, ttlMs } = times(ctx, options.accessTokenTtlMs);
+  let token: string | undefined;
+  if (options.accessTokenFormat === 'jwt') {
+    const iat = Math.floor(now / 1000);
+    const claims: Record<string, unknown> = {
+      iss: issuerOf(options, request),
+      sub: grant.sub ?? grant.clientId,
+      aud: grant.audience ?? grant.clientId,
+      exp: Math.floor((now + ttlMs) / 1000),
+      iat,
+      jti: randomHex(16),
+      client_id: grant.clientId,
+    };
+    if (grant.scopes.length > 0) claims.scope = grant.scopes.join(' ');
+    token = await ctx.key.sign(claims, 'at+jwt');
+  }
+  return registry.issueAccess(grant, now, ttlMs, familyId, options.singleActiveToken, token);
+}
+
+/** An OpenID Connect `id_token` for an authorization-code grant. */
+async function idToken(
+  ctx: ServerContext,
+  grant: Grant,
+  accessToken: string,
+  nonce: string | undefined,
+  request: Request | undefined,
+): Promise<string> {
+  const { now, ttlMs } = times(ctx, ctx.options.accessTokenTtlMs);
+  const iat = Math.floor(now / 1000);
+  const hash = await sha256(accessToken);
+  const claims: Record<string, unknown> = {
+    iss: issuerOf(ctx.options, request),
+    sub: grant.sub,
+    aud: grant.clientId,
+    exp: Math.floor((now + ttlMs) / 1000),
+    iat,
+    auth_time: iat,
+    at_hash: base64url(hash.slice(0, 16)),
+  };
+  if (nonce !== undefined) claims.nonce = nonce;
+  return ctx.key.sign(claims, 'JWT');
+}
+
+/** The token endpoint's success response for `grant`. */
+export async function tokenResponse(
+  ctx: ServerContext,
+  grant: Grant,
+  extras: IssueExtras,
+  request: Request,
+): Promise<Response> {
+  const { options, registry, stats } = ctx;
+  const accessToken = await mintAccessToken(ctx, grant, extras.familyId, request);
+  stats.tokensIssued += 1;
+  const body: Record<string, unknown> = {
+    access_token: accessToken,
+    token_type: options.tokenType,
+    expires_in: Math.floor(options.accessTokenTtlMs / 1000),
+  };
+  if (extras.withRefresh && extras.familyId !== undefined) {
+    const { now } = times(ctx, 0);
+    body.refresh_token = registry.issueRefresh(grant, now, options.refreshTokenTtlMs, extras.familyId);
+    stats.refreshTokensIssued += 1;
+  }
+  if (grant.scopes.length > 0) body.scope = grant.scopes.join(' ');
+  if (extras.openid) body.id_token = await idToken(ctx, grant, accessToken, extras.nonce, request);
+  return json(body, 200);
+}
