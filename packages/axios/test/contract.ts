@@ -7,9 +7,9 @@ import type { AdapterName } from './support.js';
 
 /** The adapter contract's client for axios with the named adapter. */
 export function axiosContractClient(adapter: AdapterName): AdapterContractFactory {
-  return ({ vault, baseUrl }) => {
+  return ({ vault, baseUrl, adapterOptions }) => {
     const api = axios.create({ baseURL: baseUrl, adapter });
-    const detach = attachTokenVault(api, vault);
+    const detach = attachTokenVault(api, vault, adapterOptions);
     return {
       httpErrors: 'reject',
       async send({ method, url, body, signal, optOut }) {

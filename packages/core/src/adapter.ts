@@ -3,6 +3,7 @@
  * ky, fetch). Tiny on purpose: adapters stay thin and agree on what "allowed origin",
  * "refresh-worthy" and "replayable body" mean. For adapter authors; apps never need it.
  */
+import { TokVaultError } from './errors.js';
 import type { Token } from './token.js';
 import type { TokenVault } from './vault.js';
 
@@ -215,7 +216,39 @@ export function resolveAdapterOptions<TResponse>(
     statusCodes: new Set(statusCodes),
     shouldRefresh: options.shouldRefresh,
     header,
-    formatHeader: options.formatHeader ?? formatAuthHeader,
+    formatHeader: checkedFormatHeader(api, options.formatHeader ?? formatAuthHeader),
+  };
+}
+
+/**
+ * A header value that can be sent as is (RFC 9110 field value, ASCII only): visible characters,
+ * with spaces and tabs only between them. No CR, LF, NUL or other control character, nothing
+ * outside ASCII, not empty, no leading or trailing whitespace.
+ */
+const HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?$/;
+
+/**
+ * `formatHeader` whose every result is checked before any header is set: a value that is not a
+ * valid header value throws a `TokVaultError` naming `formatHeader` and what is wrong, never
+ * the value itself (it holds the token). The request then fails before anything is sent.
+ */
+function checkedFormatHeader(api: string, format: (token: Token) => string): (token: Token) => string {
+  return (token) => {
+    const value: unknown = format(token);
+    if (typeof value === 'string' && HEADER_VALUE.test(value)) return value;
+    const what =
+      typeof value !== 'string'
+        ? `a ${value === null ? 'null' : typeof value} instead of a string`
+        : value === ''
+          ? 'an empty string'
+          : /[\r\n\0]/.test(value)
+            ? 'a value with CR, LF or NUL (header injection)'
+            : /[^\x20-\x7e\t]/.test(value)
+              ? 'a value with a control or non-ASCII character'
+              : 'a value with leading or trailing whitespace';
+    throw new TokVaultError(
+      `${api}: option "formatHeader" returned ${what}, which is not a valid header value; the request was not sent`,
+    );
   };
 }
 

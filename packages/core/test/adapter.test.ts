@@ -12,7 +12,7 @@ import {
   resolveAdapterOptions,
 } from '../src/adapter.js';
 import * as main from '../src/index.js';
-import { createToken, createTokenVault, type TokenVault } from '../src/index.js';
+import { createToken, createTokenVault, type TokenVault, TokVaultError } from '../src/index.js';
 
 const API = 'createAuthFetch';
 const PAGE = 'https://app.example.com/app/page.html';
@@ -47,7 +47,8 @@ describe('resolveAdapterOptions', () => {
     expect([...o.statusCodes]).toEqual([401]);
     expect(o.shouldRefresh).toBeUndefined();
     expect(o.header).toBe('Authorization');
-    expect(o.formatHeader).toBe(formatAuthHeader);
+    const token = { tokenType: 'Bearer', accessToken: 'abc' } as never;
+    expect(o.formatHeader(token)).toBe(formatAuthHeader(token));
   });
 
   it('normalises origins: a URL keeps only its origin; a list; or "*"', () => {
@@ -119,8 +120,36 @@ describe('resolveAdapterOptions', () => {
     } as never);
     expect([...o.statusCodes]).toEqual([401, 419]);
     expect(o.header).toBe('X-Auth');
-    expect(o.formatHeader).toBe(formatHeader);
+    expect(o.formatHeader({ accessToken: 'abc' } as never)).toBe('Token abc');
     expect(o.shouldRefresh).toBe(shouldRefresh);
+  });
+
+  it('checks what formatHeader returns: an invalid header value throws a TokVaultError naming it, without the value', () => {
+    const cases: [string, RegExp][] = [
+      ['Bearer abc\r\nX-Evil: 1', /CR, LF or NUL/],
+      ['Bearer abc\0', /CR, LF or NUL/],
+      ['Bearer abc\u0007', /control or non-ASCII/],
+      ['Bearer abcé', /control or non-ASCII/],
+      ['', /empty string/],
+      [' Bearer abc', /leading or trailing whitespace/],
+    ];
+    for (const [value, reason] of cases) {
+      const o = resolveAdapterOptions(API, vault, { formatHeader: () => value });
+      let caught: unknown;
+      try {
+        o.formatHeader({ accessToken: 'abc' } as never);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(TokVaultError);
+      expect((caught as Error).message).toMatch(
+        /^createAuthFetch: option "formatHeader" returned .*not a valid header value/,
+      );
+      expect((caught as Error).message).toMatch(reason);
+      expect((caught as Error).message).not.toContain('abc');
+    }
+    const tabbed = resolveAdapterOptions(API, vault, { formatHeader: () => 'Token a\tb c' });
+    expect(tabbed.formatHeader({} as never)).toBe('Token a\tb c');
   });
 
   describe('base URL', () => {

@@ -7,8 +7,8 @@ import {
   toFetchBody,
 } from '@tokvault/testkit';
 
-describeAdapterContract('fetch', ({ vault, baseUrl, origin }) => {
-  const authFetch = createAuthFetch(vault, { origins: origin });
+describeAdapterContract('fetch', ({ vault, baseUrl, origin, adapterOptions }) => {
+  const authFetch = createAuthFetch(vault, { origins: origin, ...adapterOptions });
   return {
     httpErrors: 'resolve',
     async send({ method, url, body, signal, optOut }: ContractRequest) {

@@ -2,4 +2,6 @@ import { describeAdapterContract } from '@tokvault/testkit';
 import { ky1Client } from './kyClients.js';
 
 // ky 1.14 (the `ky1` alias), with `prefixUrl` as the base whose origin gets the token
-describeAdapterContract('ky 1.14', ({ vault, baseUrl }) => ky1Client(vault, baseUrl));
+describeAdapterContract('ky 1.14', ({ vault, baseUrl, adapterOptions }) =>
+  ky1Client(vault, baseUrl, adapterOptions),
+);

@@ -5,7 +5,7 @@
  * A new adapter gets the whole proof by writing one {@link AdapterContractFactory}: build a
  * client for the given vault and base URL, and translate {@link ContractRequest}s into calls.
  */
-import { TokenRefreshError, type TokenVault } from '@tokvault/core';
+import { type Token, TokenRefreshError, type TokenVault, TokVaultError } from '@tokvault/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AdapterEnvironment,
@@ -91,6 +91,19 @@ export interface AdapterContractSetup {
   baseUrl: string;
   /** Its origin, for adapters configured with `origins`. */
   origin: string;
+  /**
+   * Adapter options the test needs, to pass on to the adapter as they are (`header`,
+   * `formatHeader`); empty for most tests.
+   */
+  adapterOptions: ContractAdapterOptions;
+}
+
+/** The shared adapter options some contract tests set ({@link AdapterContractSetup.adapterOptions}). */
+export interface ContractAdapterOptions {
+  /** The header that carries the token (e.g. `X-Api-Token`). */
+  header?: string;
+  /** Build the header value. */
+  formatHeader?: (token: Token) => string;
 }
 
 /** Builds a fresh client per test. */
@@ -184,21 +197,32 @@ export function describeAdapterContract(
     let vault: TokenVault;
     let nextId = 0;
 
+    const extraClients: AdapterContractClient[] = [];
     beforeEach(async () => {
       vault = env.createVault();
-      client = await factory({ vault, baseUrl: API_BASE_URL, origin: API_ORIGIN });
+      client = await factory({ vault, baseUrl: API_BASE_URL, origin: API_ORIGIN, adapterOptions: {} });
     });
     afterEach(async () => {
       await client.close?.();
+      for (const extra of extraClients.splice(0)) await extra.close?.();
     });
+    /** Another client on this test's vault, with adapter options and/or another base URL. */
+    async function clientWith(
+      adapterOptions: ContractAdapterOptions,
+      baseUrl = API_BASE_URL,
+    ): Promise<AdapterContractClient> {
+      const extra = await factory({ vault, baseUrl, origin: new URL(baseUrl).origin, adapterOptions });
+      extraClients.push(extra);
+      return extra;
+    }
 
     const id = () => String(++nextId);
-    async function send(request: ContractRequest): Promise<Outcome> {
+    async function send(request: ContractRequest, via = client): Promise<Outcome> {
       try {
-        const { status, body } = await client.send(request);
+        const { status, body } = await via.send(request);
         return { ok: true, status, body };
       } catch (error) {
-        return { ok: false, failure: client.classify(error, request) };
+        return { ok: false, failure: via.classify(error, request) };
       }
     }
     /** The outcome the client reports for a final 401. */
@@ -356,6 +380,33 @@ export function describeAdapterContract(
         expect(successes(await Promise.all(others))).toBe(5);
         expect(tokenGate.arrived).toBe(1);
         expect(env.auth.stats.tokenRequests - before).toBe(1);
+      });
+    }
+
+    const badValues: [string, (token: Token) => string][] = [
+      ['CR LF (header injection)', (token) => `Bearer ${token.accessToken}\r\nX-Injected: 1`],
+      ['NUL', (token) => `Bearer ${token.accessToken}\0`],
+      ['a non-ASCII character', (token) => `Bearer ${token.accessToken}é`],
+      ['an empty value', () => ''],
+      ['a non-string', () => 42 as unknown as string],
+    ];
+    for (const [what, formatHeader] of badValues) {
+      it(`formatHeader returning ${what}: the request fails naming formatHeader, nothing is sent`, async () => {
+        const custom = await clientWith({ header: 'X-Api-Token', formatHeader });
+        const i = id();
+        const outcome = await send({ method: 'GET', url: `echo?id=${i}` }, custom);
+        expect(outcome.ok).toBe(false);
+        const failure = (outcome as { failure: ContractFailure }).failure;
+        expect(failure.kind).toBe('other');
+        const error = (failure as { error: unknown }).error;
+        expect(error).toBeInstanceOf(TokVaultError);
+        expect((error as Error).message).toMatch(
+          /option "formatHeader" returned .* not a valid header value/,
+        );
+        const token = vault.peek()?.accessToken;
+        expect(token).toBeTruthy();
+        expect((error as Error).message).not.toContain(token);
+        expect(env.hitsOf(i)).toBe(0);
       });
     }
 

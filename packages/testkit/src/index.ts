@@ -3,6 +3,7 @@ export type {
   AdapterContractFactory,
   AdapterContractOptions,
   AdapterContractSetup,
+  ContractAdapterOptions,
   ContractBody,
   ContractBodyKind,
   ContractFailure,
