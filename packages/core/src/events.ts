@@ -37,6 +37,13 @@ export interface VaultEventMap {
   'refresh:error': { name: string; reason: RefreshReason; error: TokVaultError };
   /** The token was forgotten: `invalidate()` here, or a delete by another sharer of the store. */
   'token:cleared': { name: string; reason: 'invalidate' | 'store' };
+  /**
+   * The refresh token was rejected (`invalid_grant`): the user must sign in again. Emitted once;
+   * until `setTokens()` (or a new token from the store) every call rejects with `error` at once.
+   */
+  'session:ended': { name: string; error: TokVaultError };
+  /** `invalidate()` could not revoke the tokens at the server (`revokeToken` failed); the local logout happened. */
+  'revoke:error': { name: string; error: TokVaultError };
 }
 
 /**

@@ -32,7 +32,15 @@ export type { AuthorizationServerMetadata, DiscoveryOptions } from './oauth2/dis
 export { discoverIssuer } from './oauth2/discovery.js';
 export type { SigningKeyInput } from './oauth2/jwt.js';
 export type { ClientAuthMethod, FetchLike, TokenEndpointOptions, TokenSource } from './oauth2/options.js';
+export type {
+  AuthorizationRequest,
+  AuthorizationRequestOptions,
+  ExchangeAuthorizationCodeOptions,
+} from './oauth2/pkce.js';
+export { createAuthorizationRequest, exchangeAuthorizationCode } from './oauth2/pkce.js';
 export type { RefreshTokenGrantOptions } from './oauth2/refreshTokenGrant.js';
 export { refreshTokenGrant } from './oauth2/refreshTokenGrant.js';
 export type { OAuth2ErrorResponse } from './oauth2/response.js';
 export { parseRetryAfter } from './oauth2/response.js';
+export type { RevocationOptions } from './oauth2/revocation.js';
+export { revocation } from './oauth2/revocation.js';

@@ -105,6 +105,13 @@ export interface TokenVaultOptions {
    */
   store?: TokenStore;
   /**
+   * Revokes the session's tokens at the server when `invalidate()` logs out (e.g. `revocation()`
+   * from `@tokvault/core/oauth2`, RFC 7009). Called after the local logout, with the token
+   * being forgotten; a failure emits `'revoke:error'` and never undoes or blocks the logout.
+   * @default undefined (logout is local only)
+   */
+  revokeToken?: (token: Token, context: { signal: AbortSignal }) => Promise<void>;
+  /**
    * Clock, epoch ms. Inject for tests.
    * @default Date.now
    */
@@ -122,6 +129,7 @@ export interface ResolvedOptions {
   refreshTimeoutMs: number;
   retry: RetryPolicy | false;
   store: TokenStore | undefined;
+  revokeToken: TokenVaultOptions['revokeToken'];
   now: () => number;
 }
 
@@ -157,6 +165,7 @@ const RULES: Record<keyof TokenVaultOptions, Rule> = {
       isObject(value) && ['get', 'withLock', 'delete'].every((method) => typeof value[method] === 'function'),
     'a TokenStore (get, withLock, delete)',
   ],
+  revokeToken: isFunction,
   now: isFunction,
 };
 

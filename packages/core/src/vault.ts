@@ -2,7 +2,7 @@
  * The vault: a cached token, one coalesced refresh at a time, stale-401 detection, events.
  */
 import { abortable, unrefTimer } from './abort.js';
-import { RefreshTimeoutError, VaultClosedError } from './errors.js';
+import { RefreshTimeoutError, TokenRefreshError, VaultClosedError } from './errors.js';
 import type { VaultEventType, VaultListener } from './events.js';
 import { createEmitter, type RefreshReason } from './events.js';
 import { type Entry, phaseOf, toEntry } from './expiry.js';
@@ -10,7 +10,7 @@ import { fetchWithRetry, toRefreshError } from './fetchWithRetry.js';
 import { resolveOptions, type TokenVaultOptions } from './options.js';
 import { createScheduler } from './scheduler.js';
 import type { StoredToken } from './store.js';
-import { createToken, type Token } from './token.js';
+import { createToken, normalizeToken, type Token, type TokenResponse } from './token.js';
 
 /**
  * Options of {@link TokenVault.getToken}.
@@ -110,6 +110,19 @@ export interface TokenVault {
    */
   invalidate(): Promise<void>;
   /**
+   * Start a session with the tokens a login produced (access token, refresh token, expiry), in
+   * one call: cached here and written to the store, so every tab or process sharing it has them.
+   * Ends a session that had ended (see `'session:ended'`); a refresh in flight is not cached over
+   * them. Throws a `TypeError` for a malformed token.
+   *
+   * @example
+   * ```ts
+   * const tokens = await exchangeAuthorizationCode({ issuer, clientId, redirectUri, callbackUrl, request });
+   * await vault.setTokens(tokens);
+   * ```
+   */
+  setTokens(tokens: TokenResponse): Promise<Token>;
+  /**
    * Listen to an event; returns an unsubscribe function.
    *
    * @example
@@ -171,6 +184,12 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
   /** Bumped when the token is forgotten: a refresh started before then is not cached. */
   let epoch = 0;
   let closed = false;
+  /**
+   * Set when `fetchToken` failed with `invalid_grant` (the refresh token was rejected): every
+   * later call rejects with that error, with no token call, until `setTokens` or a new token
+   * from the store. `accessToken` is the token that was being replaced.
+   */
+  let ended: { error: TokenRefreshError; accessToken: string | undefined } | undefined;
   const scheduler = createScheduler(o.keepFresh, now, () => {
     void startRefresh('keep-fresh');
   });
@@ -278,12 +297,38 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
         const failure = toRefreshError(error, name, replaced);
         if (!closed) {
           emitter.emit('refresh:error', { name, reason, error: failure });
-          scheduler.failed(entry);
+          if (
+            failure instanceof TokenRefreshError &&
+            failure.code === 'invalid_grant' &&
+            epoch === startedEpoch
+          ) {
+            ended = { error: failure, accessToken: previous?.accessToken };
+            adopt(undefined);
+            emitter.emit('session:ended', { name, error: failure });
+          } else scheduler.failed(entry);
         }
         reject(failure);
       },
     );
     return promise;
+  }
+
+  /**
+   * While the session has ended: a token another sharer of the store started a session with
+   * (leaving the ended state), else the final error. Never calls `fetchToken`.
+   */
+  function afterSessionEnd(signal: AbortSignal | undefined): Promise<Token> {
+    const current = ended!;
+    if (!store) return Promise.reject(current.error);
+    const read = store.get(name).then((stored) => {
+      if (ended === current && stored && stored.accessToken !== current.accessToken) {
+        ended = undefined;
+        adopt(fromStored(stored));
+      }
+      if (ended) throw ended.error;
+      return getToken({ signal });
+    });
+    return abortable(read, signal);
   }
 
   /** A rejection for a closed vault or an already-aborted caller. */
@@ -309,6 +354,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     }
     const unusable = rejectIfUnusable(signal);
     if (unusable) return unusable;
+    if (ended) return afterSessionEnd(signal);
     const current = entry;
     const phase = current && phaseOf(current, now(), minValidityMs);
     if (current && phase !== 'expired') {
@@ -324,7 +370,8 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     if (closed) return;
     if (!stored) {
       if (entry) forget('store', true);
-    } else if (stored.accessToken !== entry?.token.accessToken) {
+    } else if (stored.accessToken !== entry?.token.accessToken && stored.accessToken !== ended?.accessToken) {
+      ended = undefined;
       adopt(fromStored(stored));
     }
   });
@@ -346,6 +393,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       const stale = staleString(staleToken);
       const unusable = rejectIfUnusable(signal);
       if (unusable) return unusable;
+      if (ended) return afterSessionEnd(signal);
       if (stale !== undefined && entry && entry.token.accessToken !== stale) return getToken({ signal });
       return abortable(startRefresh('forced', stale), signal);
     },
@@ -355,8 +403,31 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     async invalidate() {
       if (closed) throw new VaultClosedError(name);
       const had = entry !== undefined;
+      const { revokeToken } = o;
+      const token = entry?.token ?? (revokeToken && (await store?.get(name)));
       forget('invalidate', had || store !== undefined);
       await store?.delete(name);
+      if (!revokeToken || !token) return;
+      try {
+        await revokeToken(createToken(token), { signal: AbortSignal.timeout(o.refreshTimeoutMs) });
+      } catch (error) {
+        emitter.emit('revoke:error', { name, error: toRefreshError(error, name, createToken(token)) });
+      }
+    },
+    async setTokens(tokens) {
+      if (closed) throw new VaultClosedError(name);
+      const sentAt = now();
+      let token: Token;
+      try {
+        token = normalizeToken(tokens, sentAt, o.lifetimeMs, name);
+      } catch (error) {
+        throw new TypeError(`setTokens: ${(error as Error).message}`);
+      }
+      epoch += 1;
+      ended = undefined;
+      adopt(toEntry(token, sentAt, o));
+      await store?.withLock(name, (lock) => lock.set({ ...token, obtainedAt: sentAt }));
+      return token;
     },
     on: emitter.on,
     close,

@@ -162,7 +162,7 @@ describe('refreshTokenGrant options', () => {
   const valid = { tokenUrl: TOKEN_URL, clientId: 'app', refreshToken: 'rt' };
   it.each([
     [{ refreshToken: '' }, 'refreshToken'],
-    [{ refreshToken: undefined }, 'refreshToken'],
+    [{ refreshToken: '' }, 'refreshToken'],
     [{ clientSecret: '' }, 'clientSecret'],
     [{ onRefreshToken: 'save' }, 'onRefreshToken'],
     [{ tokenUrl: undefined }, 'tokenUrl'],

@@ -31,8 +31,12 @@ export interface RefreshTokenGrantOptions extends TokenEndpointOptions {
    * @default undefined
    */
   clientSecret?: string | undefined;
-  /** The refresh token to start from (e.g. from the login). */
-  refreshToken: string;
+  /**
+   * The refresh token to start from. Leave it out when the app hands the login's tokens to
+   * `vault.setTokens()`: the vault's token carries the refresh token then.
+   * @default undefined
+   */
+  refreshToken?: string | undefined;
   /**
    * Called with every NEW refresh token the server rotates to, before the access token is
    * handed out, so the app can persist it. If it throws, the refresh fails with a final
@@ -60,15 +64,22 @@ export interface RefreshTokenGrantOptions extends TokenEndpointOptions {
 export function refreshTokenGrant(options: RefreshTokenGrantOptions): TokenSource {
   const source = 'refreshTokenGrant';
   const endpoint = resolveEndpoint(source, options, false, { refreshToken: true, onRefreshToken: true });
-  const initial = optionalString(source, 'refreshToken', options.refreshToken);
-  if (initial === undefined) invalid(source, 'refreshToken', 'a non-empty string');
-  let current: string = initial;
+  let current = optionalString(source, 'refreshToken', options.refreshToken);
   const { onRefreshToken } = options;
   if (onRefreshToken !== undefined && typeof onRefreshToken !== 'function')
     invalid(source, 'onRefreshToken', 'a function');
 
   return async ({ signal, previous }) => {
     const presented = previous?.refreshToken ?? current;
+    if (presented === undefined) {
+      throw new TokenRefreshError(
+        "refreshTokenGrant: no refresh token yet: pass the login's tokens to vault.setTokens()",
+        {
+          retryable: false,
+          code: 'no_refresh_token',
+        },
+      );
+    }
     const secrets = [endpoint.clientSecret, presented, current];
     const token = await requestToken(
       endpoint,
