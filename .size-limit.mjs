@@ -15,7 +15,7 @@ import { builtinModules } from 'node:module';
 
 /** @type {Array<{ pkg: string, entry?: string, limit?: string }>} */
 const budgets = [
-  { pkg: 'core', limit: '4.2 kB' },
+  { pkg: 'core', limit: '4.6 kB' },
   { pkg: 'core', entry: 'oauth2' },
   // Shared by the adapters: paid once by an app that uses any of them (mostly option checks).
   { pkg: 'core', entry: 'adapter' },
