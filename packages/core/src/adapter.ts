@@ -232,7 +232,7 @@ function checkedFormatHeader(api: string, format: (token: Token) => string): (to
     const fault = headerValueFault(value, false);
     if (fault === undefined) return value;
     throw new TokVaultError(
-      `${api}: option "formatHeader" returned ${fault}, which is not a valid header value; the request was not sent`,
+      `${api}: option "formatHeader" returned a value that is not a valid header value (${fault}); the request was not sent`,
     );
   };
 }

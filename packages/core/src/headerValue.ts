@@ -20,20 +20,18 @@ const HEADER_WORD = /^[\x21-\x7e]+$/;
  * @example
  * ```ts
  * headerValueFault('Bearer abc', false); // undefined
- * headerValueFault('abc\r\nX-Evil: 1', true); // 'a value with CR, LF or NUL (header injection)'
+ * headerValueFault('abc\r\nX-Evil: 1', true); // 'CR, LF or NUL (header injection)'
  * ```
  */
 export function headerValueFault(value: unknown, word: boolean): string | undefined {
   if (typeof value === 'string' && (word ? HEADER_WORD : HEADER_VALUE).test(value)) return undefined;
   return typeof value !== 'string'
-    ? `a ${value === null ? 'null' : typeof value} instead of a string`
+    ? 'not a string'
     : value === ''
-      ? 'an empty string'
+      ? 'empty'
       : /[\r\n\0]/.test(value)
-        ? 'a value with CR, LF or NUL (header injection)'
+        ? 'CR, LF or NUL (header injection)'
         : /[^\x20-\x7e\t]/.test(value)
-          ? 'a value with a control or non-ASCII character'
-          : word
-            ? 'a value with a space or tab'
-            : 'a value with leading or trailing whitespace';
+          ? 'a control or non-ASCII character'
+          : 'whitespace';
 }

@@ -176,7 +176,7 @@ const WIRE_NAMES: Record<string, string> = {
 export function tokenFault(token: { accessToken: unknown; tokenType: unknown }): string | undefined {
   for (const key of ['accessToken', 'tokenType'] as const) {
     const fault = headerValueFault(token[key], true);
-    if (fault) return `"${key}" is ${fault}, which cannot be sent in a header`;
+    if (fault) return `"${key}" cannot be sent in a header (${fault})`;
   }
   return undefined;
 }

@@ -150,7 +150,9 @@ export interface TokenVault {
 const noop = () => {};
 
 const SIGNAL: OptionRule = [
-  (value) => typeof (value as AbortSignal | null)?.aborted === 'boolean',
+  (value) =>
+    typeof (value as AbortSignal | null)?.aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function',
   'an AbortSignal',
 ];
 const GET_TOKEN_OPTIONS: Record<keyof GetTokenOptions, OptionRule> = {

@@ -133,8 +133,8 @@ describe('resolveAdapterOptions', () => {
       ['Bearer abc\0', /CR, LF or NUL/],
       ['Bearer abc\u0007', /control or non-ASCII/],
       ['Bearer abcé', /control or non-ASCII/],
-      ['', /empty string/],
-      [' Bearer abc', /leading or trailing whitespace/],
+      ['', /\(empty\)/],
+      [' Bearer abc', /\(whitespace\)/],
     ];
     for (const [value, reason] of cases) {
       const o = resolveAdapterOptions(API, vault, { formatHeader: () => value });

@@ -26,14 +26,14 @@ function failureFor(result: unknown): Promise<unknown> {
 
 describe('a malformed fetchToken result rejects with a TokenRefreshError saying what was wrong', () => {
   const cases: Array<[unknown, string]> = [
-    ['', '"accessToken" is an empty string, which cannot be sent in a header'],
+    ['', '"accessToken" cannot be sent in a header (empty)'],
     [null, 'expected a string or a TokenResponse object (got null)'],
     [undefined, 'expected a string or a TokenResponse object (got undefined)'],
     [42, 'expected a string or a TokenResponse object (got number)'],
     [['tok'], 'expected a string or a TokenResponse object (got object)'],
     [{}, '"accessToken" (or "access_token") is missing'],
     [{ access_token: 42, token: 'snake-case-secret' }, '"accessToken" must be a non-empty string'],
-    [{ accessToken: '' }, '"accessToken" is an empty string, which cannot be sent in a header'],
+    [{ accessToken: '' }, '"accessToken" cannot be sent in a header (empty)'],
     [{ accessToken: 7 }, '"accessToken" must be a non-empty string'],
     [{ accessToken: 'secret-1', expiresIn: -1 }, '"expiresIn" must be a non-negative number (got number)'],
     [
