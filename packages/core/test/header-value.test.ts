@@ -3,7 +3,9 @@
  * a valid header value is refused where it enters (fetchToken, a shared store), with a final
  * error that names the field and never the value; nothing is cached; the next call tries again.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createMemoryStore,
   createTokenVault,
@@ -13,6 +15,7 @@ import {
   type TokenStore,
   type TokenVault,
 } from '../src/index.js';
+import { clientCredentials } from '../src/oauth2.js';
 import { flush } from './helpers.js';
 
 const vaults: TokenVault[] = [];
@@ -122,5 +125,41 @@ describe('a stored token that cannot be sent counts as no token', () => {
     expect(vault.peek()?.accessToken).toBe('own-1'); // keeps its own token
     expect(empty.peek()).toBeUndefined(); // adopts nothing
     await expect(empty.getToken()).resolves.toMatchObject({ accessToken: 'other-token' });
+  });
+});
+
+describe('an OAuth token response whose access_token cannot be sent', () => {
+  const server = setupServer();
+  beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as Parameters<typeof server.listen>[0]));
+  afterAll(() => server.close());
+
+  it('is refused the same way: final, named, not quoted, not cached, tried again', async () => {
+    const bodies = [
+      { access_token: `${SECRET}\r\nX-Injected: 1`, token_type: 'Bearer', expires_in: 60 },
+      { access_token: 'good-token', token_type: 'Bearer', expires_in: 60 },
+    ];
+    let calls = 0;
+    server.use(
+      http.post('https://auth.example.com/token', () => {
+        calls += 1;
+        return HttpResponse.json(bodies.shift());
+      }),
+    );
+    const vault = createTokenVault({
+      fetchToken: clientCredentials({
+        tokenUrl: 'https://auth.example.com/token',
+        clientId: 'app',
+        clientSecret: 'client-secret',
+      }),
+    });
+    vaults.push(vault);
+    const error = (await vault.getToken().catch((e: unknown) => e)) as TokenRefreshError;
+    expect(error).toMatchObject({ code: 'invalid_token_value', retryable: false });
+    expect(error.message).toContain('"accessToken" cannot be sent in a header (CR, LF or NUL');
+    expect(error.message).not.toContain(SECRET);
+    expect(calls).toBe(1);
+    expect(vault.peek()).toBeUndefined();
+    await expect(vault.getToken()).resolves.toMatchObject({ accessToken: 'good-token' });
+    expect(calls).toBe(2);
   });
 });
