@@ -1,6 +1,7 @@
 /**
  * Options of `createBrowserStore`, with their defaults and validation.
  */
+import { checkOptions } from '@tokvault/core/adapter';
 
 /**
  * Options of `createBrowserStore`.
@@ -77,13 +78,13 @@ export interface ResolvedBrowserStoreOptions {
  * Every option `createBrowserStore` accepts (typed against {@link BrowserStoreOptions}, so adding
  * an option without listing it here fails to compile): a misspelt one throws instead of being ignored.
  */
-const KNOWN_OPTIONS = Object.keys({
+const KNOWN_OPTIONS = {
   namespace: true,
   lockTimeoutMs: true,
   clearOnLastTabClose: true,
   locks: true,
   indexedDB: true,
-} satisfies Record<keyof BrowserStoreOptions, true>);
+} satisfies Record<keyof BrowserStoreOptions, true>;
 
 function fail(option: string, expected: string): never {
   throw new TypeError(`createBrowserStore: option "${option}" must be ${expected}`);
@@ -91,14 +92,7 @@ function fail(option: string, expected: string): never {
 
 /** Apply defaults; throw a `TypeError` naming the first invalid option. */
 export function resolveBrowserStoreOptions(options: BrowserStoreOptions): ResolvedBrowserStoreOptions {
-  if (typeof options !== 'object' || options === null) fail('options', 'an object');
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.includes(key)) {
-      throw new TypeError(
-        `createBrowserStore: option "${key}" is not an option (known: ${KNOWN_OPTIONS.join(', ')})`,
-      );
-    }
-  }
+  checkOptions('createBrowserStore', options, KNOWN_OPTIONS);
   const { namespace = 'tokvault', lockTimeoutMs = 10_000, clearOnLastTabClose = false } = options;
   if (typeof namespace !== 'string' || namespace === '') fail('namespace', 'a non-empty string');
   if (typeof lockTimeoutMs !== 'number' || !Number.isFinite(lockTimeoutMs) || lockTimeoutMs <= 0) {

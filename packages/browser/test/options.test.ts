@@ -24,7 +24,7 @@ describe('createBrowserStore options', () => {
     const options = { ...base, nameSpace: 'admin' } as BrowserStoreOptions;
     expect(() => createBrowserStore(options)).toThrow(
       new TypeError(
-        'createBrowserStore: option "nameSpace" is not an option (known: namespace, lockTimeoutMs, clearOnLastTabClose, locks, indexedDB)',
+        'createBrowserStore: unknown option "nameSpace" (known: namespace, lockTimeoutMs, clearOnLastTabClose, locks, indexedDB)',
       ),
     );
   });

@@ -3,7 +3,9 @@
  * ky, fetch). Tiny on purpose: adapters stay thin and agree on what "allowed origin",
  * "refresh-worthy" and "replayable body" mean. For adapter authors; apps never need it.
  */
+import { checkOptions, type OptionRule } from './checkOptions.js';
 import { TokVaultError } from './errors.js';
+import { headerValueFault } from './headerValue.js';
 import type { Token } from './token.js';
 import type { TokenVault } from './vault.js';
 
@@ -148,8 +150,20 @@ function toOrigin(api: string, value: unknown): string {
   );
 }
 
+const isFunction: OptionRule = [(value) => typeof value === 'function', 'a function'];
+
 /** Every option an adapter accepts: a misspelt one fails loudly instead of being ignored. */
-const KNOWN_OPTIONS = ['origins', 'statusCodes', 'shouldRefresh', 'header', 'formatHeader', 'fetch'];
+const RULES: Record<keyof AdapterOptions | 'fetch', OptionRule> = {
+  origins: true, // checked with the base URL below
+  statusCodes: [
+    (value) => Array.isArray(value) && value.every((s) => Number.isInteger(s) && s >= 100 && s <= 599),
+    'an array of HTTP status codes (100-599)',
+  ],
+  shouldRefresh: isFunction,
+  header: [(value) => typeof value === 'string' && HEADER_NAME.test(value), 'a valid HTTP header name'],
+  formatHeader: isFunction,
+  fetch: isFunction,
+};
 
 /**
  * Validate an adapter's vault and options; invalid ones throw a `TypeError` naming them.
@@ -184,11 +198,7 @@ export function resolveAdapterOptions<TResponse>(
   if (typeof vault?.getToken !== 'function' || typeof vault.refresh !== 'function') {
     throw new TypeError(`${api}: "vault" must be a TokenVault from createTokenVault()`);
   }
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError(`${api}: options must be an object`);
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.includes(key)) fail(api, key, `is not an option (known: ${KNOWN_OPTIONS.join(', ')})`);
-  }
+  checkOptions(api, options, RULES);
   const { origins, statusCodes = [401], header = 'Authorization' } = options;
   let resolvedOrigins: readonly string[] | '*' | undefined = base ? [base] : undefined;
   if (origins === '*') resolvedOrigins = '*';
@@ -202,15 +212,6 @@ export function resolveAdapterOptions<TResponse>(
       "is required: pass origins: 'https://api.example.com' (or a list, or '*' for every origin)",
     );
   }
-  if (!Array.isArray(statusCodes) || !statusCodes.every((s) => Number.isInteger(s) && s >= 100 && s <= 599)) {
-    fail(api, 'statusCodes', 'must be an array of HTTP status codes (100-599)');
-  }
-  if (typeof header !== 'string' || !HEADER_NAME.test(header))
-    fail(api, 'header', 'must be a valid HTTP header name');
-  for (const name of ['shouldRefresh', 'formatHeader', 'fetch']) {
-    const value = (options as Record<string, unknown>)[name];
-    if (value !== undefined && typeof value !== 'function') fail(api, name, 'must be a function');
-  }
   return {
     origins: resolvedOrigins,
     statusCodes: new Set(statusCodes),
@@ -221,33 +222,17 @@ export function resolveAdapterOptions<TResponse>(
 }
 
 /**
- * A header value that can be sent as is (RFC 9110 field value, ASCII only): visible characters,
- * with spaces and tabs only between them. No CR, LF, NUL or other control character, nothing
- * outside ASCII, not empty, no leading or trailing whitespace.
- */
-const HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?$/;
-
-/**
  * `formatHeader` whose every result is checked before any header is set: a value that is not a
  * valid header value throws a `TokVaultError` naming `formatHeader` and what is wrong, never
  * the value itself (it holds the token). The request then fails before anything is sent.
  */
 function checkedFormatHeader(api: string, format: (token: Token) => string): (token: Token) => string {
   return (token) => {
-    const value: unknown = format(token);
-    if (typeof value === 'string' && HEADER_VALUE.test(value)) return value;
-    const what =
-      typeof value !== 'string'
-        ? `a ${value === null ? 'null' : typeof value} instead of a string`
-        : value === ''
-          ? 'an empty string'
-          : /[\r\n\0]/.test(value)
-            ? 'a value with CR, LF or NUL (header injection)'
-            : /[^\x20-\x7e\t]/.test(value)
-              ? 'a value with a control or non-ASCII character'
-              : 'a value with leading or trailing whitespace';
+    const value = format(token);
+    const fault = headerValueFault(value, false);
+    if (fault === undefined) return value;
     throw new TokVaultError(
-      `${api}: option "formatHeader" returned ${what}, which is not a valid header value; the request was not sent`,
+      `${api}: option "formatHeader" returned a value that is not a valid header value (${fault}); the request was not sent`,
     );
   };
 }
@@ -365,3 +350,5 @@ export function isReplayableBody(body: unknown): boolean {
     (method) => typeof method === 'function',
   );
 }
+
+export { checkOptions, invalidOption, type OptionRule } from './checkOptions.js';

@@ -1,6 +1,7 @@
 /**
  * Vault events. Payloads never carry a token or a refresh token.
  */
+import { invalidOption } from './checkOptions.js';
 import type { TokVaultError } from './errors.js';
 
 /**
@@ -68,6 +69,16 @@ export type VaultEventType = keyof VaultEventMap;
  */
 export type VaultListener<T extends VaultEventType> = (event: VaultEventMap[T]) => void;
 
+/** Every event type (typed: a missing or an extra one fails to compile). */
+const EVENT_TYPES: Record<VaultEventType, true> = {
+  'refresh:start': true,
+  'refresh:success': true,
+  'refresh:error': true,
+  'token:cleared': true,
+  'session:ended': true,
+  'revoke:error': true,
+};
+
 /** A minimal typed emitter. */
 export interface Emitter {
   /** Add a listener; returns its unsubscribe function. */
@@ -83,6 +94,13 @@ export function createEmitter(): Emitter {
   const listeners = new Map<VaultEventType, Set<(event: never) => void>>();
   return {
     on(type, listener) {
+      // A misspelt type would never fire, a non-function would throw at the first event.
+      if (!Object.hasOwn(EVENT_TYPES, type)) {
+        throw new TypeError(
+          `on: unknown event type "${String(type)}" (known: ${Object.keys(EVENT_TYPES).join(', ')})`,
+        );
+      }
+      if (typeof listener !== 'function') invalidOption('on', 'listener', 'a function', listener);
       const set = listeners.get(type) ?? new Set();
       listeners.set(type, set);
       set.add(listener);

@@ -1,6 +1,7 @@
 /**
  * Vault options, their defaults and their validation.
  */
+import { checkOptions, invalidOption, type OptionRule } from './checkOptions.js';
 import type { RefreshReason } from './events.js';
 import { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from './retry.js';
 import type { TokenStore } from './store.js';
@@ -142,16 +143,13 @@ const DEFAULTS: Partial<ResolvedOptions> = {
   now: () => Date.now(),
 };
 
-/** A validation rule: the test a value must pass, and what was expected (for the error). */
-type Rule = readonly [test: (value: unknown) => boolean, expected: string];
-
-const isFunction: Rule = [(value) => typeof value === 'function', 'a function'];
-const durationMs = (positive: boolean): Rule => [
+const isFunction: OptionRule = [(value) => typeof value === 'function', 'a function'];
+const durationMs = (positive: boolean): OptionRule => [
   (value) => Number.isFinite(value) && (positive ? (value as number) > 0 : (value as number) >= 0),
   `a ${positive ? 'positive' : 'non-negative'} finite number of ms`,
 ];
 
-const RULES: Record<keyof TokenVaultOptions, Rule> = {
+const RULES: Record<keyof TokenVaultOptions, OptionRule> = {
   fetchToken: isFunction,
   name: [(value) => typeof value === 'string' && value !== '', 'a non-empty string'],
   lifetimeMs: durationMs(true),
@@ -169,7 +167,7 @@ const RULES: Record<keyof TokenVaultOptions, Rule> = {
   now: isFunction,
 };
 
-const RETRY_RULES: Record<keyof RetryOptions, Rule> = {
+const RETRY_RULES: Record<keyof RetryOptions, OptionRule> = {
   retries: [(value) => Number.isInteger(value) && (value as number) >= 0, 'a non-negative integer'],
   baseDelayMs: durationMs(false),
   maxDelayMs: durationMs(false),
@@ -179,44 +177,22 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
-/** Says what was expected and what was given, never the value of a string (it may be a secret). */
-function invalid(option: string, expected: string, value: unknown): never {
-  const got = value === null ? 'null' : typeof value === 'number' ? value : typeof value;
-  throw new TypeError(`createTokenVault: option "${option}" must be ${expected} (got ${got})`);
-}
-
-/**
- * Check `given` against `rules`, rejecting unknown keys (a misspelt option would otherwise be
- * ignored silently), and fill in `defaults` for the options left `undefined`. Every option is
- * optional except the `required` one.
- */
-function validate<T>(
-  given: object,
-  rules: Record<string, Rule>,
-  defaults: object,
-  prefix = '',
-  required = '',
-): T {
-  const known = Object.keys(rules);
-  for (const key of Object.keys(given)) {
-    if (!known.includes(key)) {
-      throw new TypeError(`createTokenVault: unknown option "${prefix}${key}" (known: ${known.join(', ')})`);
-    }
-  }
+/** `given` without its `undefined` options, over `defaults`. */
+function withDefaults<T>(given: object, defaults: object): T {
   const resolved: Record<string, unknown> = { ...defaults };
-  for (const [key, [test, expected]] of Object.entries(rules)) {
-    const value = (given as Record<string, unknown>)[key];
-    if (value === undefined && key !== required) continue;
-    if (!test(value)) invalid(prefix + key, expected, value);
-    resolved[key] = value;
-  }
+  for (const [key, value] of Object.entries(given)) if (value !== undefined) resolved[key] = value;
   return resolved as T;
 }
 
 /** Validate options and apply defaults; throws a `TypeError` naming the first invalid option. */
 export function resolveOptions(options: TokenVaultOptions): ResolvedOptions {
-  if (!isObject(options)) invalid('options', 'an object', options);
-  const resolved = validate<ResolvedOptions>(options, RULES, DEFAULTS, '', 'fetchToken');
-  if (resolved.retry) resolved.retry = validate(resolved.retry, RETRY_RULES, DEFAULT_RETRY, 'retry.');
+  const api = 'createTokenVault';
+  checkOptions(api, options, RULES);
+  if (options.fetchToken === undefined) invalidOption(api, 'fetchToken', 'a function', undefined);
+  const resolved = withDefaults<ResolvedOptions>(options, DEFAULTS);
+  if (resolved.retry) {
+    checkOptions(api, resolved.retry, RETRY_RULES, 'retry.');
+    resolved.retry = withDefaults(resolved.retry, DEFAULT_RETRY);
+  }
   return resolved;
 }

@@ -2,9 +2,25 @@
  * Token normalisation: what `fetchToken` may return, and the frozen `Token` the vault hands out.
  */
 import { TokenRefreshError } from './errors.js';
+import { headerValueFault } from './headerValue.js';
 
 /**
  * What `fetchToken` may resolve to (besides a bare access-token string).
+ *
+ * The OAuth 2.0 wire format is accepted as well: `access_token`, `expires_in`, `token_type` and
+ * `refresh_token` are read when their camelCase field is absent (camelCase wins when both are
+ * present), so the JSON body of a token response can be returned as is.
+ *
+ * What is refused (the refresh fails with a final `TokenRefreshError`, nothing is cached):
+ * - an `accessToken` or `tokenType` that cannot be sent in a header: empty, with CR, LF, NUL or
+ *   another control character, outside visible ASCII, or with a space inside
+ *   (`code: 'invalid_token_value'`; the message names the field, never the value);
+ * - an `expiresIn`, `expiresAt` or `refreshIn` that is not a finite, non-negative number (or
+ *   numeric string): `Infinity`, `NaN`, `-1`, `'soon'`.
+ *
+ * What is clamped: a finite expiry later than the latest time a `Date` can hold (8.64e15 ms
+ * after 1970, in the year 275760; e.g. `expiresIn: 1e308`) becomes that time, so the token
+ * never expires in practice and `String(token)` still works.
  *
  * @example
  * ```ts
@@ -96,7 +112,13 @@ const tokenPrototype = {
     return redacted(this);
   },
   toString(this: Token) {
-    const expiry = this.expiresAt === undefined ? 'no expiry' : new Date(this.expiresAt).toISOString();
+    const date = new Date(this.expiresAt ?? Number.NaN);
+    const expiry =
+      this.expiresAt === undefined
+        ? 'no expiry'
+        : Number.isNaN(date.getTime())
+          ? 'invalid expiry'
+          : date.toISOString();
     return `Token(${this.tokenType}, ${expiry})`;
   },
   [Symbol.for('nodejs.util.inspect.custom')](this: Token) {
@@ -114,8 +136,12 @@ const tokenPrototype = {
  */
 export type TokenInit = Omit<Token, 'expiresAt'> & { readonly expiresAt?: number | undefined };
 
+/** The latest time a `Date` can hold, epoch ms: later expiries are clamped to it. */
+export const MAX_TIME_MS = 8.64e15;
+
 /**
  * Build a frozen {@link Token} (only the known fields are kept; `undefined` ones are omitted).
+ * `expiresAt` and `refreshAt` later than the latest `Date` (8.64e15 ms) are clamped to it.
  *
  * @example
  * ```ts
@@ -126,10 +152,33 @@ export type TokenInit = Omit<Token, 'expiresAt'> & { readonly expiresAt?: number
 export function createToken(init: TokenInit): Token {
   const { accessToken, tokenType, expiresAt, refreshAt, refreshToken, raw } = init;
   const token: Record<string, unknown> = Object.create(tokenPrototype, { raw: { value: raw } });
-  Object.assign(token, { accessToken, tokenType, expiresAt });
-  if (refreshAt !== undefined) token.refreshAt = refreshAt;
+  Object.assign(token, { accessToken, tokenType, expiresAt: clampTime(expiresAt) });
+  if (refreshAt !== undefined) token.refreshAt = clampTime(refreshAt);
   if (refreshToken !== undefined) token.refreshToken = refreshToken;
   return Object.freeze(token) as unknown as Token;
+}
+
+const clampTime = <T extends number | undefined>(time: T): T =>
+  (time !== undefined && time > MAX_TIME_MS ? MAX_TIME_MS : time) as T;
+
+/** The OAuth 2.0 wire names of the `TokenResponse` fields, read when the camelCase one is absent. */
+const WIRE_NAMES: Record<string, string> = {
+  accessToken: 'access_token',
+  expiresIn: 'expires_in',
+  tokenType: 'token_type',
+  refreshToken: 'refresh_token',
+};
+
+/**
+ * What is wrong with an `accessToken` or `tokenType` as a header word (never the value), or
+ * `undefined` if it can be sent.
+ */
+export function tokenFault(token: { accessToken: unknown; tokenType: unknown }): string | undefined {
+  for (const key of ['accessToken', 'tokenType'] as const) {
+    const fault = headerValueFault(token[key], true);
+    if (fault) return `"${key}" cannot be sent in a header (${fault})`;
+  }
+  return undefined;
 }
 
 /**
@@ -143,9 +192,10 @@ export function normalizeToken(
   lifetimeMs: number | undefined,
   vaultName: string,
 ): Token {
-  const fail = (what: string): never => {
+  const fail = (what: string, code?: string): never => {
     throw new TokenRefreshError(`fetchToken for vault "${vaultName}" returned a malformed token: ${what}`, {
       retryable: false,
+      code,
     });
   };
   // A bare string is an opaque access token.
@@ -155,11 +205,13 @@ export function normalizeToken(
       `expected a string or a TokenResponse object (got ${response === null ? 'null' : typeof response})`,
     );
   }
-  const field = (key: string): unknown => (response as Record<string, unknown>)[key] ?? undefined;
-  /** A non-empty string, or `undefined` if absent (`null` counts as absent: some servers send it). */
+  const record = response as Record<string, unknown>;
+  /** The field, or its wire name's when absent (`null` counts as absent: some servers send it). */
+  const field = (key: string): unknown => record[key] ?? record[WIRE_NAMES[key] ?? key] ?? undefined;
+  /** A string, or `undefined` if absent. */
   const string = (key: string): string | undefined => {
     const value = field(key);
-    if (value === undefined || (typeof value === 'string' && value !== '')) return value;
+    if (value === undefined || typeof value === 'string') return value;
     return fail(`"${key}" must be a non-empty string`);
   };
   /** A non-negative number (numeric strings accepted), or `undefined` if absent. */
@@ -175,16 +227,21 @@ export function normalizeToken(
     const ms = seconds === undefined ? fallbackMs : seconds * 1000;
     return ms === undefined ? undefined : sentAt + ms;
   };
-  const accessToken = string('accessToken') ?? fail('"accessToken" is missing');
-  const tokenType = string('tokenType');
+  const accessToken = string('accessToken') ?? fail('"accessToken" (or "access_token") is missing');
+  const type = string('tokenType');
+  // OAuth servers often send `bearer`; headers use the canonical `Bearer`.
+  const tokenType = type === undefined || type.toLowerCase() === 'bearer' ? 'Bearer' : type;
+  const fault = tokenFault({ accessToken, tokenType });
+  if (fault) fail(fault, 'invalid_token_value');
   const relativeExpiry = after('expiresIn', lifetimeMs);
+  const refreshToken = string('refreshToken');
+  if (refreshToken === '') fail('"refreshToken" must be a non-empty string');
   return createToken({
     accessToken,
-    // OAuth servers often send `bearer`; headers use the canonical `Bearer`.
-    tokenType: tokenType === undefined || tokenType.toLowerCase() === 'bearer' ? 'Bearer' : tokenType,
+    tokenType,
     expiresAt: number('expiresAt') ?? relativeExpiry,
     refreshAt: after('refreshIn'),
-    refreshToken: string('refreshToken'),
+    refreshToken,
     raw: field('raw'),
   });
 }

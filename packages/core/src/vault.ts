@@ -2,6 +2,7 @@
  * The vault: a cached token, one coalesced refresh at a time, stale-401 detection, events.
  */
 import { abortable, unrefTimer } from './abort.js';
+import { checkOptions, type OptionRule } from './checkOptions.js';
 import { RefreshTimeoutError, TokenRefreshError, VaultClosedError } from './errors.js';
 import type { VaultEventType, VaultListener } from './events.js';
 import { createEmitter, type RefreshReason } from './events.js';
@@ -10,7 +11,7 @@ import { fetchWithRetry, toRefreshError } from './fetchWithRetry.js';
 import { resolveOptions, type TokenVaultOptions } from './options.js';
 import { createScheduler } from './scheduler.js';
 import type { StoredToken } from './store.js';
-import { createToken, normalizeToken, type Token, type TokenResponse } from './token.js';
+import { createToken, normalizeToken, type Token, type TokenResponse, tokenFault } from './token.js';
 
 /**
  * Options of {@link TokenVault.getToken}.
@@ -148,11 +149,33 @@ export interface TokenVault {
 
 const noop = () => {};
 
-function staleString(stale: RefreshOptions['staleToken']): string | undefined {
-  if (stale === undefined || typeof stale === 'string') return stale;
-  if (typeof stale?.accessToken === 'string') return stale.accessToken;
-  throw new TypeError('refresh: option "staleToken" must be an access-token string or a Token');
-}
+const SIGNAL: OptionRule = [
+  (value) =>
+    typeof (value as AbortSignal | null)?.aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function',
+  'an AbortSignal',
+];
+const GET_TOKEN_OPTIONS: Record<keyof GetTokenOptions, OptionRule> = {
+  signal: SIGNAL,
+  minValidityMs: [(value) => typeof value === 'number' && value >= 0, 'a non-negative number of ms'],
+};
+const REFRESH_OPTIONS: Record<keyof RefreshOptions, OptionRule> = {
+  staleToken: [
+    (value) => typeof value === 'string' || typeof (value as Token | null)?.accessToken === 'string',
+    'an access-token string or a Token',
+  ],
+  signal: SIGNAL,
+};
+/** What `setTokens` reads from a `TokenResponse` (a raw OAuth response, with `access_token`, is not checked for extra fields). */
+const TOKEN_RESPONSE: Record<keyof TokenResponse, OptionRule> = {
+  accessToken: true,
+  expiresIn: true,
+  expiresAt: true,
+  tokenType: true,
+  refreshToken: true,
+  refreshIn: true,
+  raw: true,
+};
 
 /**
  * Create a token vault.
@@ -207,8 +230,12 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     if (announce) emitter.emit('token:cleared', { name, reason });
   }
 
-  /** A token read from a store, timed from its writer's send time when known (and not in our future). */
-  function fromStored(stored: StoredToken): Entry {
+  /**
+   * A token read from a store, timed from its writer's send time when known (and not in our
+   * future). One that cannot be sent in a header counts as no token: never adopted.
+   */
+  function fromStored(stored: StoredToken | undefined): Entry | undefined {
+    if (!stored || tokenFault(stored)) return undefined;
     const time = now();
     return toEntry(createToken(stored), Math.min(stored.obtainedAt ?? time, time), o);
   }
@@ -237,12 +264,11 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     };
     /** A usable token another sharer of the store wrote, if any. */
     const readShared = async (): Promise<Entry | undefined> => {
-      const stored = await store?.get(name);
-      if (!stored) return undefined;
-      const shared = fromStored(stored);
+      const shared = fromStored(await store?.get(name));
+      if (!shared) return undefined;
       // The freshest known token: another sharer may have rotated its refresh token.
       previous = shared.token;
-      return stored.accessToken !== avoid && phaseOf(shared, now()) !== 'expired' ? shared : undefined;
+      return shared.token.accessToken !== avoid && phaseOf(shared, now()) !== 'expired' ? shared : undefined;
     };
     const obtain = async (): Promise<Entry> => {
       if (!store) return fetchFresh(signal);
@@ -321,9 +347,10 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     const current = ended!;
     if (!store) return Promise.reject(current.error);
     const read = store.get(name).then((stored) => {
-      if (ended === current && stored && stored.accessToken !== current.accessToken) {
+      const shared = fromStored(stored);
+      if (ended === current && shared && shared.token.accessToken !== current.accessToken) {
         ended = undefined;
-        adopt(fromStored(stored));
+        adopt(shared);
       }
       if (ended) throw ended.error;
       return getToken({ signal });
@@ -338,20 +365,19 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     return undefined;
   }
 
-  function getToken(options: GetTokenOptions = {}): Promise<Token> {
+  function getToken(options?: GetTokenOptions): Promise<Token> {
+    // Checked only when given (`getToken()` allocates nothing); the check allocates nothing either.
+    if (options !== undefined) checkOptions('getToken', options, GET_TOKEN_OPTIONS);
     const current = entry;
     // Hot path: a fresh token, no extra validity asked for, caller not aborted.
-    if (current && options.minValidityMs === undefined && !options.signal?.aborted) {
+    if (current && options?.minValidityMs === undefined && !options?.signal?.aborted) {
       const time = now();
       if (time >= current.obtainedAt && time < current.softAt) return settled!;
     }
-    return getTokenSlow(options);
+    return getTokenSlow(options ?? {});
   }
 
   function getTokenSlow({ signal, minValidityMs = 0 }: GetTokenOptions): Promise<Token> {
-    if (typeof minValidityMs !== 'number' || !(minValidityMs >= 0)) {
-      throw new TypeError('getToken: option "minValidityMs" must be a non-negative number of ms');
-    }
     const unusable = rejectIfUnusable(signal);
     if (unusable) return unusable;
     if (ended) return afterSessionEnd(signal);
@@ -368,11 +394,16 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
 
   const unsubscribe = store?.subscribe?.(name, (stored) => {
     if (closed) return;
+    const shared = fromStored(stored);
     if (!stored) {
       if (entry) forget('store', true);
-    } else if (stored.accessToken !== entry?.token.accessToken && stored.accessToken !== ended?.accessToken) {
+    } else if (
+      shared &&
+      stored.accessToken !== entry?.token.accessToken &&
+      stored.accessToken !== ended?.accessToken
+    ) {
       ended = undefined;
-      adopt(fromStored(stored));
+      adopt(shared);
     }
   });
 
@@ -389,8 +420,10 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
   return {
     name,
     getToken,
-    refresh({ staleToken, signal } = {}) {
-      const stale = staleString(staleToken);
+    refresh(options) {
+      if (options !== undefined) checkOptions('refresh', options, REFRESH_OPTIONS);
+      const { staleToken, signal } = options ?? {};
+      const stale = typeof staleToken === 'string' ? staleToken : staleToken?.accessToken;
       const unusable = rejectIfUnusable(signal);
       if (unusable) return unusable;
       if (ended) return afterSessionEnd(signal);
@@ -400,7 +433,8 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     peek() {
       return entry && phaseOf(entry, now()) !== 'expired' ? entry.token : undefined;
     },
-    async invalidate() {
+    async invalidate(options?: unknown) {
+      if (options !== undefined) checkOptions('invalidate', options, {});
       if (closed) throw new VaultClosedError(name);
       const had = entry !== undefined;
       const { revokeToken } = o;
@@ -415,6 +449,9 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       }
     },
     async setTokens(tokens) {
+      if (typeof tokens === 'object' && tokens !== null && !('access_token' in tokens)) {
+        checkOptions('setTokens', tokens, TOKEN_RESPONSE);
+      }
       if (closed) throw new VaultClosedError(name);
       const sentAt = now();
       let token: Token;

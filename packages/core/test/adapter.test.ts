@@ -86,16 +86,19 @@ describe('resolveAdapterOptions', () => {
   it('rejects a misspelt or unknown option, naming it and the known ones', () => {
     expect(() => resolveAdapterOptions('api', vault, { orgins: 'https://api.example.com' } as never)).toThrow(
       new TypeError(
-        'api: option "orgins" is not an option (known: origins, statusCodes, shouldRefresh, header, formatHeader, fetch)',
+        'api: unknown option "orgins" (known: origins, statusCodes, shouldRefresh, header, formatHeader, fetch)',
       ),
     );
     expect(() => resolveAdapterOptions('api', vault, { statusCode: [419] } as never)).toThrow(/"statusCode"/);
   });
 
   it('rejects options that are not an object', () => {
-    for (const options of [null, 'origins']) {
+    for (const [options, type] of [
+      [null, 'null'],
+      ['origins', 'string'],
+    ]) {
       expect(() => resolveAdapterOptions(API, vault, options as never)).toThrow(
-        new TypeError(`${API}: options must be an object`),
+        new TypeError(`${API}: options must be an object (got ${type})`),
       );
     }
   });
@@ -130,8 +133,8 @@ describe('resolveAdapterOptions', () => {
       ['Bearer abc\0', /CR, LF or NUL/],
       ['Bearer abc\u0007', /control or non-ASCII/],
       ['Bearer abcé', /control or non-ASCII/],
-      ['', /empty string/],
-      [' Bearer abc', /leading or trailing whitespace/],
+      ['', /\(empty\)/],
+      [' Bearer abc', /\(whitespace\)/],
     ];
     for (const [value, reason] of cases) {
       const o = resolveAdapterOptions(API, vault, { formatHeader: () => value });

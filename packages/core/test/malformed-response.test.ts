@@ -26,14 +26,14 @@ function failureFor(result: unknown): Promise<unknown> {
 
 describe('a malformed fetchToken result rejects with a TokenRefreshError saying what was wrong', () => {
   const cases: Array<[unknown, string]> = [
-    ['', '"accessToken" must be a non-empty string'],
+    ['', '"accessToken" cannot be sent in a header (empty)'],
     [null, 'expected a string or a TokenResponse object (got null)'],
     [undefined, 'expected a string or a TokenResponse object (got undefined)'],
     [42, 'expected a string or a TokenResponse object (got number)'],
     [['tok'], 'expected a string or a TokenResponse object (got object)'],
-    [{}, '"accessToken" is missing'],
-    [{ access_token: 'snake-case-secret' }, '"accessToken" is missing'],
-    [{ accessToken: '' }, '"accessToken" must be a non-empty string'],
+    [{}, '"accessToken" (or "access_token") is missing'],
+    [{ access_token: 42, token: 'snake-case-secret' }, '"accessToken" must be a non-empty string'],
+    [{ accessToken: '' }, '"accessToken" cannot be sent in a header (empty)'],
     [{ accessToken: 7 }, '"accessToken" must be a non-empty string'],
     [{ accessToken: 'secret-1', expiresIn: -1 }, '"expiresIn" must be a non-negative number (got number)'],
     [
@@ -69,5 +69,50 @@ describe('a malformed fetchToken result rejects with a TokenRefreshError saying 
     expect(token.tokenType).toBe('Bearer');
     expect(token.refreshToken).toBeUndefined();
     expect(token.expiresAt).toBeGreaterThan(Date.now());
+  });
+});
+
+describe('the OAuth 2.0 wire format is accepted as returned by a token endpoint', () => {
+  it('reads access_token, expires_in (seconds), token_type and refresh_token', async () => {
+    const body = {
+      access_token: 'wire-at',
+      expires_in: 3600,
+      token_type: 'bearer',
+      refresh_token: 'wire-rt',
+      scope: 'read',
+    };
+    const before = Date.now();
+    const vault = createTokenVault({ fetchToken: async () => body as unknown as string });
+    vaults.push(vault);
+    const token = await vault.getToken();
+    expect(token).toMatchObject({ accessToken: 'wire-at', tokenType: 'Bearer', refreshToken: 'wire-rt' });
+    expect(token.expiresAt).toBeGreaterThanOrEqual(before + 3_600_000);
+    expect(token.expiresAt).toBeLessThanOrEqual(Date.now() + 3_600_000);
+  });
+
+  it('camelCase wins when both are present', async () => {
+    const vault = createTokenVault({
+      fetchToken: async () =>
+        ({
+          accessToken: 'camel',
+          access_token: 'snake',
+          tokenType: 'DPoP',
+          token_type: 'bearer',
+          expiresIn: 60,
+          expires_in: 3600,
+        }) as unknown as string,
+      now: () => 1_000,
+    });
+    vaults.push(vault);
+    const token = await vault.getToken();
+    expect(token).toMatchObject({ accessToken: 'camel', tokenType: 'DPoP', expiresAt: 61_000 });
+  });
+
+  it('a wire-format field that is wrong is refused like its camelCase one', async () => {
+    const { error } = (await failureFor({ access_token: 'wire-secret', expires_in: 'later' })) as {
+      error: TokenRefreshError;
+    };
+    expect(error.message).toContain('"expiresIn" must be a non-negative number (got string)');
+    expect(error.message).not.toContain('wire-secret');
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { TokenRefreshError } from '../src/index.js';
-import { type ClientCredentialsOptions, clientCredentials } from '../src/oauth2.js';
+import {
+  type ClientCredentialsOptions,
+  clientCredentials,
+  refreshTokenGrant,
+  revocation,
+} from '../src/oauth2.js';
 import { context, MODES, SECRET, TOKEN_URL, useMockAuth } from './oauth2Harness.js';
 
 async function failure(promise: Promise<unknown>): Promise<TokenRefreshError> {
@@ -164,14 +169,35 @@ describe('clientCredentials options', () => {
     const options = { ...valid, audiance: 'api' } as ClientCredentialsOptions;
     expect(() => clientCredentials(options)).toThrow(
       new TypeError(
-        'clientCredentials: option "audiance" is not an option (known: tokenUrl, issuer, clientId, clientSecret, authMethod, privateKey, keyId, assertionAudience, scope, resource, audience, fetch, headers)',
+        'clientCredentials: unknown option "audiance" (known: tokenUrl, issuer, clientId, clientSecret, authMethod, privateKey, keyId, assertionAudience, scope, resource, audience, fetch, headers)',
       ),
     );
   });
 
-  it('accepts a URL object and a path', () => {
+  it('accepts a URL object, and a path where something resolves it (a page, or its own fetch)', () => {
     expect(clientCredentials({ ...valid, tokenUrl: new URL(TOKEN_URL) })).toBeTypeOf('function');
-    expect(clientCredentials({ ...valid, tokenUrl: '/oauth/token' })).toBeTypeOf('function');
+    const path = { ...valid, tokenUrl: '/oauth/token' };
+    expect(clientCredentials({ ...path, fetch: globalThis.fetch })).toBeTypeOf('function');
+    vi.stubGlobal('location', new URL('https://app.example.com/login'));
+    try {
+      expect(clientCredentials(path)).toBeTypeOf('function');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('a path-only URL with no base URL to resolve it (Node, no fetch option) is a TypeError at creation', () => {
+    expect(globalThis.location).toBeUndefined();
+    const message =
+      /option "tokenUrl" must be an absolute http\(s\) URL here: a path such as "\/oauth\/token" only works/;
+    expect(() => clientCredentials({ ...valid, tokenUrl: '/oauth/token?x=1' })).toThrow(TypeError);
+    expect(() => clientCredentials({ ...valid, tokenUrl: '/oauth/token' })).toThrow(message);
+    expect(() => refreshTokenGrant({ tokenUrl: '/oauth/token', clientId: 'app', refreshToken: 'r' })).toThrow(
+      /^refreshTokenGrant: option "tokenUrl" must be an absolute/,
+    );
+    expect(() => revocation({ revocationUrl: '/oauth/revoke', clientId: 'app' })).toThrow(
+      /^revocation: option "revocationUrl" must be an absolute http\(s\) URL here/,
+    );
   });
 
   it('rejects with a final TokenRefreshError when no fetch exists', async () => {

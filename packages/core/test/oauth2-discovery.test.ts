@@ -4,7 +4,7 @@
  */
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTokenVault, TokenRefreshError } from '../src/index.js';
 import { clientCredentials, discoverIssuer, refreshTokenGrant } from '../src/oauth2.js';
 import { context } from './oauth2Harness.js';
@@ -154,9 +154,19 @@ describe('transport safety', () => {
     'http://127.10.20.30:9000/token',
     'http://[::1]:8080/token',
     'https://auth.example.com/token',
-    '/oauth/token',
   ])('allows %s', (tokenUrl) => {
     expect(clientCredentials({ tokenUrl, clientId: 'a', clientSecret: 's' })).toBeTypeOf('function');
     expect(refreshTokenGrant({ tokenUrl, clientId: 'a', refreshToken: 'r' })).toBeTypeOf('function');
+  });
+
+  it('allows /oauth/token in a page (resolved against its location)', () => {
+    vi.stubGlobal('location', new URL('https://app.example.com/'));
+    try {
+      const tokenUrl = '/oauth/token';
+      expect(clientCredentials({ tokenUrl, clientId: 'a', clientSecret: 's' })).toBeTypeOf('function');
+      expect(refreshTokenGrant({ tokenUrl, clientId: 'a', refreshToken: 'r' })).toBeTypeOf('function');
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

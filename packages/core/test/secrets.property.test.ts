@@ -18,6 +18,9 @@ const secret = fc
   .string({ minLength: 12, maxLength: 48, unit: 'binary' })
   .filter((s) => s.trim().length >= 12);
 
+/** A secret that can be sent in a header (an access token the vault accepts): visible ASCII, no spaces. */
+const headerWord = fc.stringMatching(/^[\x21-\x7e]{12,48}$/);
+
 function leaks(text: string, secrets: readonly string[]): string | undefined {
   return secrets.find((s) => text.includes(s) || text.includes(JSON.stringify(s).slice(1, -1)));
 }
@@ -25,7 +28,7 @@ function leaks(text: string, secrets: readonly string[]): string | undefined {
 describe('secrets stay secret (property)', () => {
   it('no token or refresh token appears in any error message, String(error), event JSON or token output', async () => {
     await fc.assert(
-      fc.asyncProperty(secret, secret, secret, async (access, refresh, next) => {
+      fc.asyncProperty(headerWord, secret, secret, async (access, refresh, next) => {
         fc.pre(new Set([access, refresh, next]).size === 3);
         const secrets = [access, refresh, next];
         // The source misbehaves in every way that could carry a secret into the vault's output.

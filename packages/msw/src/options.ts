@@ -216,7 +216,9 @@ const AUTH_METHODS: readonly MockClientAuthMethod[] = [
 
 /**
  * Throw a `TypeError` naming the first key of `options` that is not in `known`, so a misspelt
- * option fails loudly instead of being ignored. `known` lists every option of `T` (the compiler
+ * option fails loudly instead of being ignored. The message is word for word the one of
+ * `checkOptions` in `@tokvault/core/adapter` (the format every tokvault package uses); this
+ * package keeps its own copy because it does not depend on `@tokvault/core`. `known` lists every option of `T` (the compiler
  * rejects a missing or an extra one), so the list cannot drift from the options interface.
  */
 export function rejectUnknownOptions<T extends object>(
@@ -227,7 +229,7 @@ export function rejectUnknownOptions<T extends object>(
   const names = Object.keys(known);
   for (const key of Object.keys(options)) {
     if (!names.includes(key)) {
-      throw new TypeError(`${api}: option "${key}" is not an option (known: ${names.join(', ')})`);
+      throw new TypeError(`${api}: unknown option "${key}" (known: ${names.join(', ') || 'none'})`);
     }
   }
 }

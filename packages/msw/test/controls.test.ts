@@ -90,7 +90,7 @@ describe('failNext', () => {
   it('rejects a misspelt option, naming it and the known ones', () => {
     expect(() => auth.failNext(1, { statusCode: 429 } as never)).toThrow(
       new TypeError(
-        'failNext: option "statusCode" is not an option (known: status, body, retryAfter, headers, delayMs, networkError)',
+        'failNext: unknown option "statusCode" (known: status, body, retryAfter, headers, delayMs, networkError)',
       ),
     );
   });
@@ -174,7 +174,7 @@ describe('options', () => {
   it('rejects a misspelt option, naming it and the known ones', () => {
     expect(() => createMockAuthServer({ tokenUrl, clients, accessTokenTTLMs: 1_000 } as never)).toThrow(
       new TypeError(
-        'createMockAuthServer: option "accessTokenTTLMs" is not an option (known: tokenUrl, clients, accessTokenTtlMs, refreshTokenTtlMs, issueRefreshTokens, rotateRefreshTokens, reuseGraceMs, singleActiveToken, tokenType, clientAuthMethods, latencyMs, now, accessTokenFormat, signingAlg, issuer, timing, clockSkewMs, latencyJitterMs)',
+        'createMockAuthServer: unknown option "accessTokenTTLMs" (known: tokenUrl, clients, accessTokenTtlMs, refreshTokenTtlMs, issueRefreshTokens, rotateRefreshTokens, reuseGraceMs, singleActiveToken, tokenType, clientAuthMethods, latencyMs, now, accessTokenFormat, signingAlg, issuer, timing, clockSkewMs, latencyJitterMs)',
       ),
     );
   });

@@ -160,7 +160,7 @@ describe('listen()', () => {
   it('rejects a misspelt option, naming it and the known ones', async () => {
     const auth = createMockAuthServer(options);
     await expect(auth.listen({ hostname: 'localhost' } as never)).rejects.toThrow(
-      new TypeError('listen: option "hostname" is not an option (known: port, host, handlers, cors)'),
+      new TypeError('listen: unknown option "hostname" (known: port, host, handlers, cors)'),
     );
   });
 });

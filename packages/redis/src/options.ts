@@ -1,6 +1,7 @@
 /**
  * Options of `createRedisStore`, their defaults and their validation.
  */
+import { checkOptions } from '@tokvault/core/adapter';
 
 /**
  * What the store does when Redis is down or slower than `commandTimeoutMs`.
@@ -118,7 +119,7 @@ export interface ResolvedRedisStoreOptions {
  * Every option `createRedisStore` accepts (typed against {@link RedisStoreOptions}, so adding an
  * option without listing it here fails to compile): a misspelt one throws instead of being ignored.
  */
-const KNOWN_OPTIONS = Object.keys({
+const KNOWN_OPTIONS = {
   prefix: true,
   policy: true,
   lockTtlMs: true,
@@ -126,7 +127,7 @@ const KNOWN_OPTIONS = Object.keys({
   commandTimeoutMs: true,
   pubSub: true,
   encryptionKey: true,
-} satisfies Record<keyof RedisStoreOptions, true>);
+} satisfies Record<keyof RedisStoreOptions, true>;
 
 function invalid(name: string, expected: string): never {
   throw new TypeError(`createRedisStore: option "${name}" must be ${expected}`);
@@ -162,17 +163,8 @@ function resolveKey(value: unknown): CryptoKey | Uint8Array<ArrayBuffer> | undef
 
 /** Validate options (a `TypeError` names the bad option) and apply defaults. */
 export function resolveOptions(options: RedisStoreOptions | undefined): ResolvedRedisStoreOptions {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new TypeError('createRedisStore: options must be an object');
-  }
   const o = options ?? {};
-  for (const key of Object.keys(o)) {
-    if (!KNOWN_OPTIONS.includes(key)) {
-      throw new TypeError(
-        `createRedisStore: option "${key}" is not an option (known: ${KNOWN_OPTIONS.join(', ')})`,
-      );
-    }
-  }
+  checkOptions('createRedisStore', o, KNOWN_OPTIONS);
   if (o.prefix !== undefined && (typeof o.prefix !== 'string' || o.prefix === '' || /[{}]/.test(o.prefix))) {
     invalid('prefix', 'a non-empty string without "{" or "}"');
   }

@@ -35,7 +35,7 @@ describe('options', () => {
     const options = { lockTTLMs: 5_000 } as Parameters<typeof createRedisStore>[1];
     expect(() => createRedisStore(client, options)).toThrow(
       new TypeError(
-        'createRedisStore: option "lockTTLMs" is not an option (known: prefix, policy, lockTtlMs, pollIntervalMs, commandTimeoutMs, pubSub, encryptionKey)',
+        'createRedisStore: unknown option "lockTTLMs" (known: prefix, policy, lockTtlMs, pollIntervalMs, commandTimeoutMs, pubSub, encryptionKey)',
       ),
     );
   });

@@ -1,6 +1,8 @@
 /**
  * Options shared by the OAuth 2.0 token sources, and their validation.
  */
+
+import { checkOptions } from '../checkOptions.js';
 import type { FetchTokenContext } from '../options.js';
 import type { TokenResponse } from '../token.js';
 import { type ClientAuth, type ClientAuthMethod, resolveClientAuth } from './clientAuth.js';
@@ -163,6 +165,21 @@ function resolveUrl(
   return invalid(source, option, 'an http(s) URL or a path starting with "/"');
 }
 
+/**
+ * A path (`/oauth/token`) needs a base URL to be sent to: the page's (`globalThis.location`, in a
+ * browser) or one the user's own `fetch` adds. With neither (Node, no `fetch` option) it could
+ * only fail at every refresh, so it is a `TypeError` naming `option` at creation instead.
+ */
+export function assertResolvable(source: string, option: string, url: unknown, fetch: unknown): void {
+  if (typeof url === 'string' && url.startsWith('/') && fetch === undefined && !globalThis.location) {
+    invalid(
+      source,
+      option,
+      `an absolute http(s) URL here: a path such as "${url.split('?')[0]}" only works where there is a page to resolve it against (a browser), or with your own "fetch" option`,
+    );
+  }
+}
+
 function resolveResource(source: string, value: unknown): readonly string[] {
   if (value === undefined) return [];
   const list = typeof value === 'string' ? [value] : value;
@@ -195,6 +212,7 @@ function resolveTarget(
     };
   }
   const resolved = { ...resolveUrl(source, options.tokenUrl), metadata: undefined };
+  assertResolvable(source, 'tokenUrl', resolved.tokenUrl, options.fetch);
   assertSecureUrl(source, 'tokenUrl', resolved.tokenUrl);
   const ready = Promise.resolve(resolved);
   return { issuer: undefined, target: () => ready };
@@ -239,13 +257,7 @@ export function resolveEndpoint<T extends EndpointOptions>(
   secretRequired: boolean,
   extra: Record<Exclude<keyof T, keyof EndpointOptions>, true>,
 ): ResolvedEndpoint {
-  if (typeof options !== 'object' || options === null) invalid(source, 'options', 'an object');
-  const names = [...Object.keys(ENDPOINT_KEYS), ...Object.keys(extra)];
-  for (const key of Object.keys(options)) {
-    if (!names.includes(key)) {
-      throw new TypeError(`${source}: option "${key}" is not an option (known: ${names.join(', ')})`);
-    }
-  }
+  checkOptions(source, options, { ...ENDPOINT_KEYS, ...extra });
   const clientId = optionalString(source, 'clientId', options.clientId);
   if (clientId === undefined) invalid(source, 'clientId', 'a non-empty string');
   const clientSecret = optionalString(source, 'clientSecret', options.clientSecret);

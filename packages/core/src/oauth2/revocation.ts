@@ -4,7 +4,7 @@
  */
 import { TokenRefreshError } from '../errors.js';
 import type { Token } from '../token.js';
-import { invalid, resolveEndpoint, type TokenEndpointOptions } from './options.js';
+import { assertResolvable, invalid, resolveEndpoint, type TokenEndpointOptions } from './options.js';
 import { errorFromResponse } from './response.js';
 import { assertSecureUrl } from './transport.js';
 
@@ -53,6 +53,7 @@ export function revocation(
   const source = 'revocation';
   const { revocationUrl, tokens = 'both', ...rest } = options;
   if (tokens !== 'refresh' && tokens !== 'both') invalid(source, 'tokens', "'refresh' or 'both'");
+  assertResolvable(source, 'revocationUrl', revocationUrl, rest.fetch);
   if (revocationUrl !== undefined) assertSecureUrl(source, 'revocationUrl', revocationUrl);
   if ((revocationUrl === undefined) === (rest.issuer === undefined)) {
     invalid(source, 'revocationUrl', 'set, or "issuer" instead; not both');
