@@ -87,8 +87,8 @@ export async function tokenResponse(
   const body: Record<string, unknown> = {
     access_token: accessToken,
     token_type: options.tokenType,
-    expires_in: Math.floor(options.accessTokenTtlMs / 1000),
   };
+  if (!options.omitExpiresIn) body.expires_in = Math.floor(options.accessTokenTtlMs / 1000);
   if (extras.withRefresh && extras.familyId !== undefined) {
     const { now } = times(ctx, 0);
     body.refresh_token = registry.issueRefresh(grant, now, options.refreshTokenTtlMs, extras.familyId);

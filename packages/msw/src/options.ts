@@ -181,6 +181,12 @@ export interface MockAuthServerOptions {
    * @default 0
    */
   latencyJitterMs?: number | undefined;
+  /**
+   * Leave `expires_in` out of token responses, as some servers do for JWT access tokens (the
+   * client then reads the JWT's `exp`).
+   * @default false
+   */
+  omitExpiresIn?: boolean | undefined;
 }
 
 /** Options with defaults applied. */
@@ -204,6 +210,7 @@ export interface ResolvedOptions {
   issuer: string | undefined;
   timing: 'exact' | 'realistic';
   latencyJitterMs: number;
+  omitExpiresIn: boolean;
 }
 
 const GRANTS: readonly MockGrantType[] = ['client_credentials', 'refresh_token', 'authorization_code'];
@@ -251,6 +258,7 @@ const KNOWN_OPTIONS: Record<keyof MockAuthServerOptions, true> = {
   timing: true,
   clockSkewMs: true,
   latencyJitterMs: true,
+  omitExpiresIn: true,
 };
 
 function invalid(name: string, expected: string): never {
@@ -374,5 +382,6 @@ export function resolveOptions(options: MockAuthServerOptions): ResolvedOptions 
     issuer: options.issuer?.replace(/\/+$/, ''),
     timing: checkOne('timing', options.timing, ['exact', 'realistic']),
     latencyJitterMs: checkMs('latencyJitterMs', options.latencyJitterMs) ?? 0,
+    omitExpiresIn: checkBoolean('omitExpiresIn', options.omitExpiresIn, false),
   };
 }
