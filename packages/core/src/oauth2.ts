@@ -14,13 +14,18 @@
  * @example
  * ```ts
  * import { createTokenVault } from '@tokvault/core';
- * import { clientCredentials, refreshTokenGrant } from '@tokvault/core/oauth2';
+ * import { clientCredentials, refreshTokenGrant, tokenExchange } from '@tokvault/core/oauth2';
  *
  * const service = createTokenVault({
  *   fetchToken: clientCredentials({ tokenUrl, clientId: 'svc', clientSecret, scope: ['orders:read'] }),
  * });
  * const user = createTokenVault({
  *   fetchToken: refreshTokenGrant({ tokenUrl, clientId: 'spa', refreshToken, onRefreshToken: save }),
+ * });
+ * // Delegation: exchange the user's current token for one for the billing API (RFC 8693).
+ * const billing = createTokenVault({
+ *   fetchToken: tokenExchange({ issuer, clientId: 'orders', clientSecret, audience: 'https://billing',
+ *     subjectToken: ({ signal }) => user.getToken({ signal }).then((t) => t.accessToken) }),
  * });
  * ```
  *

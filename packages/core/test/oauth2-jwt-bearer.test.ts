@@ -79,7 +79,10 @@ describe.each(MODES)('jwtBearerGrant over %s', (mode) => {
       assertionIssuer: 'svc@accounts.example',
       assertionAudience: TOKEN_URL,
       assertionClaims: { scope: 'read', sub: 'ignored', exp: 1 },
+      parameters: { requested_token_use: 'on_behalf_of', grant_type: 'password' },
     })(context()).catch(() => undefined);
+    expect(sent[0]!.get('requested_token_use')).toBe('on_behalf_of');
+    expect(sent[0]!.get('grant_type')).toBe(JWT_BEARER_GRANT);
     expect(claimsOf(sent[0]!.get('assertion')!)).toMatchObject({
       iss: 'svc@accounts.example',
       sub: 'svc',
@@ -142,6 +145,7 @@ describe('jwtBearerGrant options', () => {
     ['assertionKeyId', { assertion: 'a.b.c', assertionKeyId: '' }],
     ['assertionSubject', { assertion: 'a.b.c', assertionSubject: 7 }],
     ['assertionClaims', { assertion: 'a.b.c', assertionClaims: [] }],
+    ['parameters', { assertion: 'a.b.c', parameters: { n: 1 } }],
     ['asertion', { asertion: 'a.b.c' }],
   ])('a bad "%s" throws a TypeError naming it', (name, extra) => {
     expect(() => jwtBearerGrant({ ...base, ...extra } as JwtBearerGrantOptions)).toThrow(

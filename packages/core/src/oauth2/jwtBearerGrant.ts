@@ -72,6 +72,12 @@ export interface JwtBearerGrantOptions extends TokenEndpointOptions {
    * @default {}
    */
   assertionClaims?: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * Extra form parameters of the token request, e.g. Entra ID's on-behalf-of flow
+   * (`{ requested_token_use: 'on_behalf_of' }`). `grant_type` and `assertion` are the source's.
+   * @default {}
+   */
+  parameters?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -99,6 +105,7 @@ export function jwtBearerGrant(options: JwtBearerGrantOptions): TokenSource {
     assertionIssuer: true,
     assertionSubject: true,
     assertionClaims: true,
+    parameters: true,
   });
   const given = credentialInput(source, 'assertion', options.assertion);
   const key = options.assertionKey;
@@ -117,6 +124,13 @@ export function jwtBearerGrant(options: JwtBearerGrantOptions): TokenSource {
   const extra = options.assertionClaims ?? {};
   if (typeof extra !== 'object' || extra === null || Array.isArray(extra))
     invalid(source, 'assertionClaims', 'an object');
+  const parameters = options.parameters ?? {};
+  if (
+    typeof parameters !== 'object' ||
+    parameters === null ||
+    Object.values(parameters).some((v) => typeof v !== 'string')
+  )
+    invalid(source, 'parameters', 'an object of string values');
   const aud = options.assertionAudience as string | undefined;
   const sign = assertionSigner(source, 'assertion key', 'invalid_assertion_key', () =>
     importSigningKey(key as SigningKeyInput),
@@ -131,7 +145,7 @@ export function jwtBearerGrant(options: JwtBearerGrantOptions): TokenSource {
       const audience = aud ?? new URL(tokenUrl, globalThis.location?.href).href;
       assertion = await sign({ ...extra, iss, sub, aud: audience }, kid === undefined ? {} : { kid });
     }
-    const params = { grant_type: JWT_BEARER_GRANT, assertion };
+    const params = { ...parameters, grant_type: JWT_BEARER_GRANT, assertion };
     return requestToken(endpoint, params, signal, [endpoint.clientSecret, assertion]);
   };
 }
