@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTokenVault } from '../src/index.js';
 import { clientCredentials } from '../src/oauth2.js';
+import { MODES, SECRET, useMockAuth } from './oauth2Harness.js';
 import { OP_SECRET, useOidcProvider } from './oidcHarness.js';
 
 const h = useOidcProvider({ accessTokenTtl: 3 });
@@ -40,5 +41,27 @@ describe('a 3 s whole-second token from oidc-provider', () => {
     // About one token per usable 2 s: the vault kept refreshing (3-7 over 10 s), not once per call.
     expect(h.op.count('/token')).toBeGreaterThanOrEqual(4);
     expect(h.op.count('/token')).toBeLessThanOrEqual(8);
+  });
+});
+
+describe.each(MODES)('a 3 s whole-second token from the mock (timing: realistic) over %s', (mode) => {
+  const m = useMockAuth(mode, { timing: 'realistic', accessTokenTtlMs: 3000 });
+
+  it('is never handed out expired: 0 of 1005 over 10 s of 50 ms steps', async () => {
+    const vault = createTokenVault({
+      fetchToken: clientCredentials({ tokenUrl: m.tokenUrl, clientId: 'app', clientSecret: SECRET }),
+    });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = (Math.floor(Date.now() / 1000) + 1) * 1000 + 370;
+    const statuses: string[] = [];
+    for (let step = 0; step <= 200; step += 1) {
+      vi.setSystemTime(start + step * 50);
+      const tokens = await Promise.all(Array.from({ length: 5 }, () => vault.getToken()));
+      for (const token of tokens) statuses.push(m.auth.introspect(token.accessToken)?.status ?? 'unknown');
+    }
+    vi.useRealTimers();
+    await vault.close();
+    expect(statuses).toHaveLength(1005);
+    expect(statuses.filter((status) => status !== 'active')).toEqual([]);
   });
 });
