@@ -14,7 +14,7 @@
  * @example
  * ```ts
  * import { createTokenVault } from '@tokvault/core';
- * import { clientCredentials, refreshTokenGrant } from '@tokvault/core/oauth2';
+ * import { clientCredentials, refreshTokenGrant, tokenExchange } from '@tokvault/core/oauth2';
  *
  * const service = createTokenVault({
  *   fetchToken: clientCredentials({ tokenUrl, clientId: 'svc', clientSecret, scope: ['orders:read'] }),
@@ -22,15 +22,23 @@
  * const user = createTokenVault({
  *   fetchToken: refreshTokenGrant({ tokenUrl, clientId: 'spa', refreshToken, onRefreshToken: save }),
  * });
+ * // Delegation: exchange the user's current token for one for the billing API (RFC 8693).
+ * const billing = createTokenVault({
+ *   fetchToken: tokenExchange({ issuer, clientId: 'orders', clientSecret, audience: 'https://billing',
+ *     subjectToken: ({ signal }) => user.getToken({ signal }).then((t) => t.accessToken) }),
+ * });
  * ```
  *
  * @module
  */
 export type { ClientCredentialsOptions } from './oauth2/clientCredentials.js';
 export { clientCredentials } from './oauth2/clientCredentials.js';
+export type { CredentialInput } from './oauth2/credentialInput.js';
 export type { AuthorizationServerMetadata, DiscoveryOptions } from './oauth2/discovery.js';
 export { discoverIssuer } from './oauth2/discovery.js';
 export type { SigningKeyInput } from './oauth2/jwt.js';
+export type { JwtBearerGrantOptions } from './oauth2/jwtBearerGrant.js';
+export { JWT_BEARER_GRANT, jwtBearerGrant } from './oauth2/jwtBearerGrant.js';
 export type { ClientAuthMethod, FetchLike, TokenEndpointOptions, TokenSource } from './oauth2/options.js';
 export type {
   AuthorizationRequest,
@@ -44,3 +52,5 @@ export type { OAuth2ErrorResponse } from './oauth2/response.js';
 export { parseRetryAfter } from './oauth2/response.js';
 export type { RevocationOptions } from './oauth2/revocation.js';
 export { revocation } from './oauth2/revocation.js';
+export type { TokenExchangeOptions } from './oauth2/tokenExchange.js';
+export { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, tokenExchange } from './oauth2/tokenExchange.js';

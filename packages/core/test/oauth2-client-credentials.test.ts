@@ -29,7 +29,7 @@ describe.each(MODES)('clientCredentials over %s', (mode) => {
     expect(token).toEqual({
       accessToken: expect.stringMatching(/^mock_at_/),
       tokenType: 'Bearer',
-      expiresIn: 3600,
+      expiresIn: 3599,
       raw: expect.objectContaining({ scope: 'read write' }),
     });
     expect(h.auth.introspect(token.accessToken)).toMatchObject({ clientId: 'app', status: 'active' });

@@ -35,7 +35,7 @@ describe.each(MODES)('refreshTokenGrant over %s', (mode) => {
     const first = await fetchToken(context());
     expect(first).toMatchObject({
       accessToken: expect.stringMatching(/^mock_at_/),
-      expiresIn: 3600,
+      expiresIn: 3599,
       tokenType: 'Bearer',
     });
     expect(first.refreshToken).toMatch(/^mock_rt_/);

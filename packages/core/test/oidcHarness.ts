@@ -73,6 +73,15 @@ export function useOidcProvider(options: { accessTokenTtl?: number } = {}): {
         machine('rs256', { token_endpoint_auth_method: 'private_key_jwt', jwks: await jwks(keys.rsa, 'k1') }),
         machine('es256', { token_endpoint_auth_method: 'private_key_jwt', jwks: await jwks(keys.ec, 'k2') }),
         machine('eddsa', { token_endpoint_auth_method: 'private_key_jwt', jwks: await jwks(keys.ed, 'k3') }),
+        machine('bearer', {
+          client_secret: OP_SECRET,
+          grant_types: ['urn:ietf:params:oauth:grant-type:jwt-bearer'],
+          jwks: await jwks(keys.ec, 'grant-key'),
+        }),
+        machine('exchanger', {
+          client_secret: OP_SECRET,
+          grant_types: ['urn:ietf:params:oauth:grant-type:token-exchange'],
+        }),
         {
           client_id: 'web',
           client_secret: OP_SECRET,

@@ -14,6 +14,8 @@ export interface IssueExtras {
   /** `nonce` of the authorization request: set, with `openid` in scope, an `id_token` is issued. */
   nonce?: string | undefined;
   openid?: boolean | undefined;
+  /** RFC 8693 `issued_token_type` (token exchange responses). */
+  issuedTokenType?: string | undefined;
 }
 
 /** Issue time and lifetime in the server's clock, honouring `timing`. */
@@ -45,6 +47,7 @@ export async function mintAccessToken(
       client_id: grant.clientId,
     };
     if (grant.scopes.length > 0) claims.scope = grant.scopes.join(' ');
+    if (grant.actor !== undefined) claims.act = { sub: grant.actor };
     token = await ctx.key.sign(claims, 'at+jwt');
   }
   return registry.issueAccess(grant, now, ttlMs, familyId, options.singleActiveToken, token);
@@ -87,14 +90,15 @@ export async function tokenResponse(
   const body: Record<string, unknown> = {
     access_token: accessToken,
     token_type: options.tokenType,
-    expires_in: Math.floor(options.accessTokenTtlMs / 1000),
   };
+  if (!options.omitExpiresIn) body.expires_in = Math.floor(options.accessTokenTtlMs / 1000);
   if (extras.withRefresh && extras.familyId !== undefined) {
     const { now } = times(ctx, 0);
     body.refresh_token = registry.issueRefresh(grant, now, options.refreshTokenTtlMs, extras.familyId);
     stats.refreshTokensIssued += 1;
   }
   if (grant.scopes.length > 0) body.scope = grant.scopes.join(' ');
+  if (extras.issuedTokenType !== undefined) body.issued_token_type = extras.issuedTokenType;
   if (extras.openid) body.id_token = await idToken(ctx, grant, accessToken, extras.nonce, request);
   return json(body, 200);
 }

@@ -3,14 +3,36 @@
  */
 
 /**
- * A grant type the mock token endpoint supports.
+ * A grant type the mock token endpoint supports: the RFC 6749 grants, the JWT bearer grant
+ * (RFC 7523 §2.1) and token exchange (RFC 8693). The last two are off unless a client lists
+ * them in `grants`.
  *
  * @example
  * ```ts
  * const grants: MockGrantType[] = ['refresh_token']; // a client that may only refresh
+ * const exchange: MockGrantType[] = ['urn:ietf:params:oauth:grant-type:token-exchange'];
  * ```
  */
-export type MockGrantType = 'client_credentials' | 'refresh_token' | 'authorization_code';
+export type MockGrantType =
+  | 'client_credentials'
+  | 'refresh_token'
+  | 'authorization_code'
+  | 'urn:ietf:params:oauth:grant-type:jwt-bearer'
+  | 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+/** The grants a client without `grants` may use. */
+export const DEFAULT_GRANTS: readonly MockGrantType[] = [
+  'client_credentials',
+  'refresh_token',
+  'authorization_code',
+];
+
+/** Every grant the token endpoint knows. */
+export const ALL_GRANTS: readonly MockGrantType[] = [
+  ...DEFAULT_GRANTS,
+  'urn:ietf:params:oauth:grant-type:jwt-bearer',
+  'urn:ietf:params:oauth:grant-type:token-exchange',
+];
 
 /**
  * How a client may authenticate at the token endpoint (RFC 6749 §2.3.1).
@@ -50,7 +72,9 @@ export interface MockClient {
    */
   scopes?: readonly string[] | undefined;
   /**
-   * Grants this client may use; any other fails with `unauthorized_client`.
+   * Grants this client may use; any other fails with `unauthorized_client`. The JWT bearer grant
+   * verifies its `assertion` with `jwks` (or `clientSecret` for HS256); token exchange accepts
+   * access tokens this server issued as `subject_token` and `actor_token`.
    * @default ['client_credentials', 'refresh_token', 'authorization_code']
    */
   grants?: readonly MockGrantType[] | undefined;
@@ -181,6 +205,12 @@ export interface MockAuthServerOptions {
    * @default 0
    */
   latencyJitterMs?: number | undefined;
+  /**
+   * Leave `expires_in` out of token responses, as some servers do for JWT access tokens (the
+   * client then reads the JWT's `exp`).
+   * @default false
+   */
+  omitExpiresIn?: boolean | undefined;
 }
 
 /** Options with defaults applied. */
@@ -204,9 +234,9 @@ export interface ResolvedOptions {
   issuer: string | undefined;
   timing: 'exact' | 'realistic';
   latencyJitterMs: number;
+  omitExpiresIn: boolean;
 }
 
-const GRANTS: readonly MockGrantType[] = ['client_credentials', 'refresh_token', 'authorization_code'];
 const AUTH_METHODS: readonly MockClientAuthMethod[] = [
   'client_secret_basic',
   'client_secret_post',
@@ -253,6 +283,7 @@ const KNOWN_OPTIONS: Record<keyof MockAuthServerOptions, true> = {
   timing: true,
   clockSkewMs: true,
   latencyJitterMs: true,
+  omitExpiresIn: true,
 };
 
 function invalid(name: string, expected: string): never {
@@ -319,7 +350,7 @@ function resolveClients(value: unknown): ResolvedOptions['clients'] {
     if (c.scopes !== undefined && (!Array.isArray(c.scopes) || c.scopes.some((s) => typeof s !== 'string'))) {
       invalid(`${at}.scopes`, 'an array of strings');
     }
-    checkList(`${at}.grants`, c.grants, GRANTS);
+    checkList(`${at}.grants`, c.grants, ALL_GRANTS);
     if (
       c.redirectUris !== undefined &&
       (!Array.isArray(c.redirectUris) || c.redirectUris.some((u) => typeof u !== 'string'))
@@ -376,5 +407,6 @@ export function resolveOptions(options: MockAuthServerOptions): ResolvedOptions 
     issuer: options.issuer?.replace(/\/+$/, ''),
     timing: checkOne('timing', options.timing, ['exact', 'realistic']),
     latencyJitterMs: checkMs('latencyJitterMs', options.latencyJitterMs) ?? 0,
+    omitExpiresIn: checkBoolean('omitExpiresIn', options.omitExpiresIn, false),
   };
 }

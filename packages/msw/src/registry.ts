@@ -32,6 +32,8 @@ export interface MockTokenInfo {
   readonly audience: string | undefined;
   /** The end user of an authorization-code grant; `undefined` for `client_credentials`. */
   readonly sub: string | undefined;
+  /** The acting party of a token exchange with an `actor_token` (its `sub` or client id). */
+  readonly actor: string | undefined;
   /** Epoch ms of issue. */
   readonly issuedAt: number;
   /** Epoch ms of expiry; `undefined` = never. */
@@ -47,6 +49,8 @@ export interface Grant {
   audience: string | undefined;
   /** The end user (authorization-code grants); `undefined` for a client acting for itself. */
   sub?: string | undefined;
+  /** The acting party (token exchange with an `actor_token`). */
+  actor?: string | undefined;
 }
 
 interface TokenRecord extends Grant {
@@ -169,13 +173,14 @@ export class Registry {
   info(token: string, now: number): MockTokenInfo | undefined {
     const record = this.#tokens.get(token);
     if (!record) return undefined;
-    const { kind, clientId, scopes, audience, sub, issuedAt, expiresAt } = record;
+    const { kind, clientId, scopes, audience, sub, actor, issuedAt, expiresAt } = record;
     return Object.freeze({
       kind,
       clientId,
       scopes,
       audience,
       sub,
+      actor,
       issuedAt,
       expiresAt,
       status: statusOf(record, now),
@@ -197,11 +202,12 @@ export class Registry {
     expiresAt: number | undefined,
     familyId: number | undefined,
   ): TokenRecord {
-    const { clientId, scopes, audience, sub } = grant;
+    const { clientId, scopes, audience, sub, actor } = grant;
     return {
       kind,
       clientId,
       sub,
+      actor,
       scopes: Object.freeze([...scopes]),
       audience,
       issuedAt: now,

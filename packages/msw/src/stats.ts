@@ -57,6 +57,10 @@ export interface MockAuthStats {
     client_credentials: number;
     refresh_token: number;
     authorization_code: number;
+    /** `urn:ietf:params:oauth:grant-type:jwt-bearer`. */
+    jwt_bearer: number;
+    /** `urn:ietf:params:oauth:grant-type:token-exchange`. */
+    token_exchange: number;
     other: number;
   }>;
   /** Access tokens issued by the token endpoint. */
@@ -94,6 +98,8 @@ export function resetStats(stats: MutableStats): void {
     client_credentials: 0,
     refresh_token: 0,
     authorization_code: 0,
+    jwt_bearer: 0,
+    token_exchange: 0,
     other: 0,
   });
   for (const key of Object.keys(stats.tokenErrors) as MockTokenErrorCode[]) stats.tokenErrors[key] = 0;
@@ -106,7 +112,14 @@ export function resetStats(stats: MutableStats): void {
 export function createStats(): MutableStats {
   const stats: MutableStats = {
     tokenRequests: 0,
-    tokenRequestsByGrant: { client_credentials: 0, refresh_token: 0, authorization_code: 0, other: 0 },
+    tokenRequestsByGrant: {
+      client_credentials: 0,
+      refresh_token: 0,
+      authorization_code: 0,
+      jwt_bearer: 0,
+      token_exchange: 0,
+      other: 0,
+    },
     tokensIssued: 0,
     refreshTokensIssued: 0,
     tokenErrors: {

@@ -1,20 +1,30 @@
 /**
  * The token endpoint (RFC 6749 §3.2): `client_credentials`, `refresh_token` and
- * `authorization_code` (with PKCE) grants, refresh-token rotation with reuse detection,
- * RFC-shaped error bodies (§5.2).
+ * `authorization_code` (with PKCE) grants, the JWT bearer grant (RFC 7523 §2.1) and token
+ * exchange (RFC 8693), refresh-token rotation with reuse detection, RFC-shaped error bodies (§5.2).
  */
 import { redeemCode } from './authorizationCode.js';
+import { verifyGrantAssertion } from './clientAssertion.js';
 import { authenticateClient } from './clientAuth.js';
 import { json, type ServerContext } from './context.js';
 import { failureResponse, wait } from './failures.js';
 import { tokenResponse } from './issue.js';
-import type { MockClient, MockGrantType } from './options.js';
+import { ALL_GRANTS, DEFAULT_GRANTS, type MockClient, type MockGrantType } from './options.js';
 import type { Grant } from './registry.js';
-import type { MockTokenErrorCode } from './stats.js';
+import type { MockAuthStats, MockTokenErrorCode } from './stats.js';
+import { checkExchange, ISSUED_TOKEN_TYPE } from './tokenExchange.js';
 
 type ErrorCode = Exclude<MockTokenErrorCode, 'injected'>;
 
-const GRANTS: readonly MockGrantType[] = ['client_credentials', 'refresh_token', 'authorization_code'];
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+/** The stats key of a grant type. */
+function statKey(grant: MockGrantType | undefined): keyof MockAuthStats['tokenRequestsByGrant'] {
+  if (grant === JWT_BEARER) return 'jwt_bearer';
+  if (grant === TOKEN_EXCHANGE) return 'token_exchange';
+  return grant ?? 'other';
+}
 
 function parseScopes(value: string | null): string[] | undefined {
   if (value === null) return undefined;
@@ -69,17 +79,43 @@ export function createTokenEndpoint(ctx: ServerContext): (request: Request) => P
     return requested;
   }
 
-  function clientCredentials(client: MockClient, form: URLSearchParams, request: Request) {
-    if (client.clientSecret === undefined && client.jwks === undefined) {
-      return error('unauthorized_client', 'public clients cannot use client_credentials');
-    }
+  /** A new grant for `client` (scope and audience from the request), for itself or for `sub`. */
+  function issueNew(
+    client: MockClient,
+    form: URLSearchParams,
+    request: Request,
+    who: Pick<Grant, 'sub' | 'actor'> = {},
+    issuedTokenType?: string,
+  ) {
     const scopes = resolveScopes(parseScopes(form.get('scope')), client.scopes);
     if (!scopes) return error('invalid_scope', 'requested scope is not allowed for this client');
     const audience = audienceOf(form);
     if (audience === false) return error('invalid_target', 'resource must be an absolute URI');
-    const grant: Grant = { clientId: client.clientId, scopes, audience };
+    const grant: Grant = { clientId: client.clientId, scopes, audience, ...who };
     const familyId = options.issueRefreshTokens ? registry.newFamily() : undefined;
-    return tokenResponse(ctx, grant, { familyId, withRefresh: options.issueRefreshTokens }, request);
+    const extras = { familyId, withRefresh: options.issueRefreshTokens, issuedTokenType };
+    return tokenResponse(ctx, grant, extras, request);
+  }
+
+  function clientCredentials(client: MockClient, form: URLSearchParams, request: Request) {
+    if (client.clientSecret === undefined && client.jwks === undefined) {
+      return error('unauthorized_client', 'public clients cannot use client_credentials');
+    }
+    return issueNew(client, form, request);
+  }
+
+  async function jwtBearer(client: MockClient, form: URLSearchParams, request: Request) {
+    const assertion = form.get('assertion');
+    if (!assertion) return error('invalid_request', 'assertion is missing');
+    const verified = await verifyGrantAssertion(ctx, request, assertion, client);
+    if (!verified.ok) return error('invalid_grant', verified.description);
+    return issueNew(client, form, request, { sub: verified.sub });
+  }
+
+  function tokenExchange(client: MockClient, form: URLSearchParams, request: Request) {
+    const checked = checkExchange(ctx, form);
+    if (!checked.ok) return error('invalid_request', checked.description);
+    return issueNew(client, form, request, { sub: checked.sub, actor: checked.actor }, ISSUED_TOKEN_TYPE);
   }
 
   function refreshToken(client: MockClient, form: URLSearchParams, request: Request) {
@@ -131,8 +167,8 @@ export function createTokenEndpoint(ctx: ServerContext): (request: Request) => P
     stats.tokenRequests += 1;
     const form = await readForm(request);
     const grantType = form?.get('grant_type') ?? null;
-    const known = GRANTS.includes(grantType as MockGrantType) ? (grantType as MockGrantType) : undefined;
-    stats.tokenRequestsByGrant[known ?? 'other'] += 1;
+    const known = ALL_GRANTS.includes(grantType as MockGrantType) ? (grantType as MockGrantType) : undefined;
+    stats.tokenRequestsByGrant[statKey(known)] += 1;
     await wait(ctx.latencyMs() + Math.random() * options.latencyJitterMs);
     const failure = ctx.failures.take();
     if (failure) {
@@ -146,10 +182,12 @@ export function createTokenEndpoint(ctx: ServerContext): (request: Request) => P
     if (!auth.ok) return tokenError(ctx, auth.error, auth.description, auth.basic);
     if (grantType === null) return error('invalid_request', 'grant_type is missing');
     if (!known) return error('unsupported_grant_type', 'grant_type is not supported');
-    const allowed: readonly MockGrantType[] = auth.client.grants ?? GRANTS;
+    const allowed: readonly MockGrantType[] = auth.client.grants ?? DEFAULT_GRANTS;
     if (!allowed.includes(known)) return error('unauthorized_client', `client may not use ${known}`);
     if (known === 'client_credentials') return clientCredentials(auth.client, form, request);
     if (known === 'refresh_token') return refreshToken(auth.client, form, request);
+    if (known === JWT_BEARER) return jwtBearer(auth.client, form, request);
+    if (known === TOKEN_EXCHANGE) return tokenExchange(auth.client, form, request);
     return authorizationCode(auth.client, form, request);
   };
 }

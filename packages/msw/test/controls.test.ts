@@ -163,6 +163,7 @@ describe('options', () => {
     [{ timing: 'fast' as 'exact' }, 'timing'],
     [{ clockSkewMs: Number.NaN }, 'clockSkewMs'],
     [{ latencyJitterMs: -1 }, 'latencyJitterMs'],
+    [{ omitExpiresIn: 'yes' as unknown as boolean }, 'omitExpiresIn'],
     [{ now: 5 as unknown as () => number }, 'now'],
   ];
   it.each(cases)('%o throws a TypeError naming "%s"', (override, name) => {
@@ -174,7 +175,7 @@ describe('options', () => {
   it('rejects a misspelt option, naming it and the known ones', () => {
     expect(() => createMockAuthServer({ tokenUrl, clients, accessTokenTTLMs: 1_000 } as never)).toThrow(
       new TypeError(
-        'createMockAuthServer: unknown option "accessTokenTTLMs" (known: tokenUrl, clients, accessTokenTtlMs, refreshTokenTtlMs, issueRefreshTokens, rotateRefreshTokens, reuseGraceMs, singleActiveToken, tokenType, clientAuthMethods, latencyMs, now, accessTokenFormat, signingAlg, issuer, timing, clockSkewMs, latencyJitterMs)',
+        'createMockAuthServer: unknown option "accessTokenTTLMs" (known: tokenUrl, clients, accessTokenTtlMs, refreshTokenTtlMs, issueRefreshTokens, rotateRefreshTokens, reuseGraceMs, singleActiveToken, tokenType, clientAuthMethods, latencyMs, now, accessTokenFormat, signingAlg, issuer, timing, clockSkewMs, latencyJitterMs, omitExpiresIn)',
       ),
     );
   });

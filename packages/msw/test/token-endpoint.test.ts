@@ -52,6 +52,8 @@ describe('client_credentials', () => {
       client_credentials: 1,
       refresh_token: 0,
       authorization_code: 0,
+      jwt_bearer: 0,
+      token_exchange: 0,
       other: 0,
     });
   });

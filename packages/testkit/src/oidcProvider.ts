@@ -13,6 +13,7 @@ import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type ClientMetadata, type Configuration, errors } from 'oidc-provider';
+import { registerExtensionGrants } from './oidcGrants.js';
 
 /** A resource server the provider knows (RFC 8707). Its tokens are JWTs with `aud` = `indicator`. */
 export interface OidcResource {
@@ -28,9 +29,21 @@ export interface OidcResource {
 export interface OidcProviderOptions {
   /** Clients (oidc-provider client metadata: `client_id`, `client_secret`, `grant_types`, ...). */
   clients: ClientMetadata[];
-  /** Features to enable. @default all `true` */
+  /**
+   * Features to enable. `jwtBearer` and `tokenExchange` register the RFC 7523 §2.1 and RFC 8693
+   * grants (see `oidcGrants.ts`); a client uses them by listing their URNs in `grant_types`.
+   * @default all `true`
+   */
   features?: Partial<
-    Record<'clientCredentials' | 'revocation' | 'introspection' | 'resourceIndicators', boolean>
+    Record<
+      | 'clientCredentials'
+      | 'revocation'
+      | 'introspection'
+      | 'resourceIndicators'
+      | 'jwtBearer'
+      | 'tokenExchange',
+      boolean
+    >
   >;
   /** Resource servers for `resourceIndicators`. @default [] */
   resources?: OidcResource[];
@@ -184,6 +197,8 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     revocation: true,
     introspection: true,
     resourceIndicators: true,
+    jwtBearer: true,
+    tokenExchange: true,
     ...options.features,
   };
   const resources = new Map((options.resources ?? []).map((r) => [r.indicator, r]));
@@ -237,6 +252,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     },
   };
   const provider = new Provider(issuer, configuration);
+  registerExtensionGrants(provider, features);
   const callback = provider.callback();
   const requests = new Map<string, number>();
   const failures = new Map<string, { status: number; times: number }>();

@@ -3,15 +3,8 @@
  * RFC 7523 JWT assertions (`client_secret_jwt` HS256, `private_key_jwt` RS256/ES256/EdDSA) and
  * `none` for public clients.
  */
-import { TokenRefreshError } from '../errors.js';
-import {
-  importHmacKey,
-  importSigningKey,
-  isSigningKeyInput,
-  type SigningKey,
-  type SigningKeyInput,
-  signJwt,
-} from './jwt.js';
+import { type AssertionSigner, assertionSigner } from './assertion.js';
+import { importHmacKey, importSigningKey, isSigningKeyInput, type SigningKeyInput } from './jwt.js';
 
 /**
  * How the client authenticates at the token endpoint.
@@ -39,9 +32,6 @@ const METHODS: readonly ClientAuthMethod[] = [
   'private_key_jwt',
   'none',
 ];
-
-/** Lifetime of one client assertion, in seconds (each request signs a fresh one). */
-export const ASSERTION_TTL_S = 60;
 
 /** Client authentication options, as the sources take them. */
 export interface ClientAuthOptions {
@@ -129,18 +119,12 @@ export function resolveClientAuth(
     fail(source, 'clientSecret', 'a non-empty string (or pass "privateKey")');
   }
 
-  let key: Promise<SigningKey> | undefined;
-  const signingKey = (jwtMethod: 'client_secret_jwt' | 'private_key_jwt'): Promise<SigningKey> => {
-    key ??= jwtMethod === 'client_secret_jwt' ? importHmacKey(clientSecret!) : importSigningKey(privateKey!);
-    // A key WebCrypto refuses is a configuration error: final, and never cached as a success.
-    return key.catch((cause: unknown) => {
-      key = undefined;
-      throw new TokenRefreshError(`${source}: the client key could not be imported`, {
-        cause,
-        retryable: false,
-        code: 'invalid_client_key',
-      });
-    });
+  let signer: AssertionSigner | undefined;
+  const sign = (jwtMethod: 'client_secret_jwt' | 'private_key_jwt'): AssertionSigner => {
+    signer ??= assertionSigner(source, 'client key', 'invalid_client_key', () =>
+      jwtMethod === 'client_secret_jwt' ? importHmacKey(clientSecret!) : importSigningKey(privateKey!),
+    );
+    return signer;
   };
 
   return {
@@ -162,17 +146,8 @@ export function resolveClientAuth(
       body.set('client_id', clientId);
       if (chosen === 'client_secret_post') body.set('client_secret', clientSecret!);
       if (chosen !== 'client_secret_jwt' && chosen !== 'private_key_jwt') return undefined;
-      const now = Math.floor(Date.now() / 1000);
-      const assertion = await signJwt(
-        await signingKey(chosen),
-        {
-          iss: clientId,
-          sub: clientId,
-          aud: (o.assertionAudience as string | undefined) ?? target.tokenUrl,
-          jti: globalThis.crypto.randomUUID(),
-          iat: now,
-          exp: now + ASSERTION_TTL_S,
-        },
+      const assertion = await sign(chosen)(
+        { iss: clientId, sub: clientId, aud: (o.assertionAudience as string | undefined) ?? target.tokenUrl },
         typeof o.keyId === 'string' ? { kid: o.keyId } : {},
       );
       body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');

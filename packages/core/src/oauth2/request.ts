@@ -4,6 +4,7 @@
  */
 import { TokenRefreshError } from '../errors.js';
 import type { TokenResponse } from '../token.js';
+import { serverLifetime } from './lifetime.js';
 import type { FetchLike, ResolvedEndpoint } from './options.js';
 import { errorFromResponse, tokenFromResponse } from './response.js';
 
@@ -57,5 +58,5 @@ export async function requestToken(
     });
   }
   if (!response.ok) throw errorFromResponse(where, response, text, redacted, Date.now());
-  return tokenFromResponse(where, text);
+  return serverLifetime(tokenFromResponse(where, text));
 }
