@@ -48,7 +48,8 @@ export function createCatchUp(
         name,
         async (lock) => {
           const current = await store.get(name);
-          if (token === pending && (!current || replaced.includes(current.accessToken))) await lock.set(token);
+          if (token === pending && (!current || replaced.includes(current.accessToken)))
+            await lock.set(token);
         },
         { signal: AbortSignal.timeout(lockWaitMs) },
       )
@@ -68,7 +69,8 @@ export function createCatchUp(
     behind(token, previous) {
       clearTimeout(timer);
       replaced.push(token.accessToken, previous);
-      schedule((pending = token));
+      pending = token;
+      schedule(token);
     },
     stale: (accessToken) => replaced.includes(accessToken),
     clear,

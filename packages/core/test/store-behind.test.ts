@@ -128,7 +128,11 @@ describe('a store write that fails after fetchToken succeeded', () => {
     state.failing = true;
     await a.vault.refresh(); // a holds token-2; the store is behind
     // Another process writes a newer token (as its own refresh would).
-    const newer: StoredToken = { accessToken: 'other-9', tokenType: 'Bearer', expiresAt: Date.now() + 3_600_000 };
+    const newer: StoredToken = {
+      accessToken: 'other-9',
+      tokenType: 'Bearer',
+      expiresAt: Date.now() + 3_600_000,
+    };
     await inner.withLock('default', (lock) => lock.set(newer));
 
     const locked = vi.spyOn(store, 'withLock');

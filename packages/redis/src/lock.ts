@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { abortable } from '@tokvault/core';
 import { unrefTimer } from '@tokvault/core/adapter';
 import type { Connection } from './client.js';
-import type { Notifier } from './notifier.js';
 import { lockLost } from './errors.js';
+import type { Notifier } from './notifier.js';
 import { EXTEND, RELEASE, runScript } from './scripts.js';
 
 /** Key names of one token. */

@@ -4,8 +4,9 @@
  * channel however many local listeners it has. Never throws: a subscription that cannot be made
  * is retried with backoff while someone listens, and lock waiters keep polling meanwhile.
  */
-import type { Connection, Subscriber } from './client.js';
+
 import { unrefTimer } from '@tokvault/core/adapter';
+import type { Connection, Subscriber } from './client.js';
 
 /** A local listener registration. */
 export interface Listening {
