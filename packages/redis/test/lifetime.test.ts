@@ -51,10 +51,14 @@ describe('a process that closed its vault and quit its client exits by itself', 
     await redis.close();
   });
 
-  it.each(KINDS)('%s', async (kind) => {
-    const result = await run([kind, `${prefix}-${kind}`]);
-    expect(result.err).toBe('');
-    expect(result.out).toBe('closed with a Bearer token\n');
-    expect(result).toMatchObject({ exited: true, code: 0 });
-  }, 60_000);
+  it.each(KINDS)(
+    '%s',
+    async (kind) => {
+      const result = await run([kind, `${prefix}-${kind}`]);
+      expect(result.err).toBe('');
+      expect(result.out).toBe('closed with a Bearer token\n');
+      expect(result).toMatchObject({ exited: true, code: 0 });
+    },
+    60_000,
+  );
 });
