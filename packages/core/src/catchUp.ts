@@ -35,12 +35,16 @@ export function createCatchUp(
   let replaced: Array<string | undefined> = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
+  /** Aborted by `clear()`: an attempt waiting for the lock stops waiting. */
+  let stop = new AbortController();
 
   const clear = () => {
     pending = undefined;
     replaced = [];
     failures = 0;
     clearTimeout(timer);
+    stop.abort();
+    stop = new AbortController();
   };
   const attempt = (token: StoredToken) =>
     store
@@ -51,7 +55,7 @@ export function createCatchUp(
           if (token === pending && (!current || replaced.includes(current.accessToken)))
             await lock.set(token);
         },
-        { signal: AbortSignal.timeout(lockWaitMs) },
+        { signal: AbortSignal.any([stop.signal, AbortSignal.timeout(lockWaitMs)]) },
       )
       .then(
         () => token === pending && clear(),

@@ -167,4 +167,21 @@ describe('a store write that fails after fetchToken succeeded', () => {
     expect(locked).not.toHaveBeenCalled();
     expect(await stored(inner)).toBeUndefined();
   });
+
+  it('close() stops a catch-up that waits for the lock', async () => {
+    const inner = createMemoryStore();
+    const { store } = flakyStore(inner);
+    const { vault, events } = vaultOn(store);
+    await vault.getToken(); // the write fails: a catch-up is scheduled
+    let release!: () => void;
+    const busy = inner.withLock('default', () => new Promise<void>((resolve) => (release = resolve)));
+    const locked = vi.spyOn(store, 'withLock');
+    await vi.waitFor(() => expect(locked).toHaveBeenCalled(), { timeout: 5_000, interval: 20 });
+    const attempt = locked.mock.results[0]?.value as Promise<unknown>;
+    await vault.close();
+    await expect(attempt).rejects.toBeDefined(); // stopped waiting, although the lock is still busy
+    release();
+    await busy;
+    expect(events).toHaveLength(1);
+  });
 });
