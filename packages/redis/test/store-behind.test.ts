@@ -104,7 +104,7 @@ describe.each(KINDS)('Redis stops answering after fetchToken succeeded (%s)', (k
 
   function setup(policy: RedisStorePolicy, fetchToken: FetchToken) {
     const prefix = uniquePrefix('behind');
-    const store = createRedisStore(redis.client, { prefix, policy, commandTimeoutMs: 100, lockTtlMs: 600 });
+    const store = createRedisStore(redis.client, { prefix, policy, commandTimeoutMs: 400, lockTtlMs: 3_000 });
     stores.push(store);
     const vault = createTokenVault({ name: 'api', store, fetchToken, retry: false });
     vaults.push(vault);
