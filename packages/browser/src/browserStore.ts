@@ -3,7 +3,7 @@
  * refreshes run under an exclusive Web Lock per vault key, and BroadcastChannel tells the other
  * tabs to re-read the copy at once (new token or logout).
  */
-import { abortable, type StoredToken, type TokenStore, TokVaultError } from '@tokvault/core';
+import { abortable, type StoredToken, TokenRefreshError, type TokenStore } from '@tokvault/core';
 import { openChannel } from './channel.js';
 import { lazyDatabase } from './idb.js';
 import { watchLastTab } from './lastTab.js';
@@ -60,7 +60,13 @@ export function createBrowserStore(options: BrowserStoreOptions = {}): BrowserTo
   let closed = false;
 
   const ensureOpen = () => {
-    if (closed) throw new TokVaultError(`The browser token store "${namespace}" is closed`);
+    // A refresh's waiters see it: a refresh failure (not retryable: a closed store stays closed).
+    if (closed) {
+      throw new TokenRefreshError(`The browser token store "${namespace}" is closed`, {
+        retryable: false,
+        code: 'store_closed',
+      });
+    }
   };
 
   const { read, rewrite, write, clearAll } = tokenRecords(

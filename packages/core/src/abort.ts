@@ -34,7 +34,16 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
 /** Longest delay a timer supports (about 24.8 days); a longer one would fire at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** A timer that never keeps a Node.js process alive; delays beyond ~24.8 days are capped. */
+/**
+ * A timer that never keeps a Node.js process alive (for background work only: something a
+ * caller waits for must keep it alive); delays beyond ~24.8 days are capped.
+ *
+ * @example
+ * ```ts
+ * const timer = unrefTimer(() => void renewLease(), 3_000);
+ * clearTimeout(timer);
+ * ```
+ */
 export function unrefTimer(callback: () => void, ms: number): ReturnType<typeof setTimeout> {
   const timer = setTimeout(callback, Math.min(ms, MAX_TIMER_MS));
   (timer as { unref?: () => void }).unref?.();

@@ -9,6 +9,9 @@ import { headerValueFault } from './headerValue.js';
 import type { Token } from './token.js';
 import type { TokenVault } from './vault.js';
 
+// For stores too (`@tokvault/redis`): their lease and polling timers are background work.
+export { unrefTimer } from './abort.js';
+
 /**
  * Options every client adapter accepts. `TResponse` is the client's response type.
  *

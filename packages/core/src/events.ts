@@ -45,6 +45,19 @@ export interface VaultEventMap {
   'session:ended': { name: string; error: TokVaultError };
   /** `invalidate()` could not revoke the tokens at the server (`revokeToken` failed); the local logout happened. */
   'revoke:error': { name: string; error: TokVaultError };
+  /**
+   * The shared store is behind: `fetchToken` gave a token but writing it to the store
+   * (`operation: 'set'`) or releasing the store's lock (`'release'`) failed. The token was still
+   * handed to the waiters and is kept here; a failed write is retried in the background (backoff,
+   * up to a minute apart, each failure emitting this event again) until the store takes it, unless
+   * another sharer wrote a newer token meanwhile. `error` carries no token.
+   *
+   * @example
+   * ```ts
+   * vault.on('store:error', ({ operation, error }) => log.warn(`token store ${operation}: ${error.message}`));
+   * ```
+   */
+  'store:error': { name: string; operation: 'set' | 'release'; error: TokVaultError };
 }
 
 /**

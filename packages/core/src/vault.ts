@@ -2,6 +2,7 @@
  * The vault: a cached token, one coalesced refresh at a time, stale-401 detection, events.
  */
 import { abortable, unrefTimer } from './abort.js';
+import { createCatchUp } from './catchUp.js';
 import { checkOptions, type OptionRule } from './checkOptions.js';
 import { RefreshTimeoutError, TokenRefreshError, VaultClosedError } from './errors.js';
 import type { VaultEventType, VaultListener } from './events.js';
@@ -216,6 +217,13 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
   const scheduler = createScheduler(o.keepFresh, now, () => {
     void startRefresh('keep-fresh');
   });
+  /** The store missed a token from `fetchToken` (write or lock release failed): say so, secret-free. */
+  const storeError = (error: unknown, operation: 'set' | 'release', token: StoredToken) =>
+    emitter.emit('store:error', { name, operation, error: toRefreshError(error, name, createToken(token)) });
+  /** Writes a token the store missed, later; set when the vault has a store. */
+  const catchUp = store && createCatchUp(store, name, o.refreshTimeoutMs, (e, t) => storeError(e, 'set', t));
+  /** While a caller waits for the refresh in flight, it keeps the process alive (see `join`). */
+  let hold: (() => () => void) | undefined;
 
   function adopt(next: Entry | undefined): void {
     entry = next;
@@ -226,6 +234,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
   /** Forget the token; a refresh in flight still answers its waiters but is not cached. */
   function forget(reason: 'invalidate' | 'store', announce: boolean): void {
     epoch += 1;
+    catchUp?.clear();
     adopt(undefined);
     if (announce) emitter.emit('token:cleared', { name, reason });
   }
@@ -253,10 +262,18 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     let previous = replaced;
     let source: 'fetch' | 'store' = 'store';
     const deadline = now() + o.refreshTimeoutMs;
+    // Unref'd: a refresh nobody waits for never keeps the process alive; `join` refs it.
     const timer = unrefTimer(
       () => controller.abort(new RefreshTimeoutError(name, o.refreshTimeoutMs)),
       o.refreshTimeoutMs,
     );
+    let waiting = 0;
+    hold = () => {
+      if (waiting++ === 0) (timer as { ref?: () => void }).ref?.();
+      return () => {
+        if (--waiting === 0) (timer as { unref?: () => void }).unref?.();
+      };
+    };
 
     const fetchFresh = (fetchSignal: AbortSignal): Promise<Entry> => {
       source = 'fetch';
@@ -264,7 +281,10 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     };
     /** A usable token another sharer of the store wrote, if any. */
     const readShared = async (): Promise<Entry | undefined> => {
-      const shared = fromStored(await store?.get(name));
+      const stored = await store?.get(name);
+      // A token this vault replaced while the store was behind: its refresh token is spent.
+      if (!stored || catchUp?.stale(stored.accessToken)) return undefined;
+      const shared = fromStored(stored);
       if (!shared) return undefined;
       // The freshest known token: another sharer may have rotated its refresh token.
       previous = shared.token;
@@ -272,22 +292,38 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     };
     const obtain = async (): Promise<Entry> => {
       if (!store) return fetchFresh(signal);
-      return (
-        (await readShared()) ??
-        store.withLock(
-          name,
-          async (lock) => {
-            const again = await readShared();
-            if (again) return again;
-            const fetched = await fetchFresh(AbortSignal.any([signal, lock.signal]));
-            if (epoch === startedEpoch && !signal.aborted) {
-              await lock.set({ ...fetched.token, obtainedAt: fetched.obtainedAt });
-            }
-            return fetched;
-          },
-          { signal },
-        )
-      );
+      let fetched: Entry | undefined;
+      try {
+        return (
+          (await readShared()) ??
+          (await store.withLock(
+            name,
+            async (lock) => {
+              const again = await readShared();
+              if (again) return again;
+              fetched = await fetchFresh(AbortSignal.any([signal, lock.signal]));
+              if (epoch === startedEpoch && !signal.aborted) {
+                const stored = { ...fetched.token, obtainedAt: fetched.obtainedAt };
+                try {
+                  await lock.set(stored);
+                  catchUp?.clear();
+                } catch (error) {
+                  // The token (and its rotated refresh token) exists only here: keep it, serve it.
+                  storeError(error, 'set', stored);
+                  catchUp?.behind(stored, previous?.accessToken);
+                }
+              }
+              return fetched;
+            },
+            { signal },
+          ))
+        );
+      } catch (error) {
+        // The lock release failed after the token was obtained: the token is still good.
+        if (!fetched) throw error;
+        storeError(error, 'release', fetched.token);
+        return fetched;
+      }
     };
 
     let resolve!: (token: Token) => void;
@@ -307,6 +343,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       if (flight === promise) {
         flight = undefined;
         abortFlight = undefined;
+        hold = undefined;
       }
     };
     emitter.emit('refresh:start', { name, reason });
@@ -358,6 +395,17 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     return abortable(read, signal);
   }
 
+  /**
+   * Wait for the refresh (starting it if none is in flight). While at least one caller waits,
+   * the refresh keeps the process alive: a CLI awaiting its token does not exit mid-backoff.
+   */
+  function join(reason: RefreshReason, signal: AbortSignal | undefined, avoid?: string): Promise<Token> {
+    const waiting = abortable(startRefresh(reason, avoid), signal);
+    const release = hold?.();
+    if (release) waiting.then(release, release);
+    return waiting;
+  }
+
   /** A rejection for a closed vault or an already-aborted caller. */
   function rejectIfUnusable(signal: AbortSignal | undefined): Promise<never> | undefined {
     if (closed) return Promise.reject(new VaultClosedError(name));
@@ -389,7 +437,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       }
       return Promise.resolve(current.token);
     }
-    return abortable(startRefresh(current ? 'expired' : 'initial'), signal);
+    return join(current ? 'expired' : 'initial', signal);
   }
 
   const unsubscribe = store?.subscribe?.(name, (stored) => {
@@ -411,6 +459,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     if (closed) return;
     closed = true;
     adopt(undefined);
+    catchUp?.clear();
     unsubscribe?.();
     // Rejects the flight's waiters now; its own rejection handler clears its timeout timer.
     abortFlight?.abort(new VaultClosedError(name));
@@ -428,7 +477,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       if (unusable) return unusable;
       if (ended) return afterSessionEnd(signal);
       if (stale !== undefined && entry && entry.token.accessToken !== stale) return getToken({ signal });
-      return abortable(startRefresh('forced', stale), signal);
+      return join('forced', signal, stale);
     },
     peek() {
       return entry && phaseOf(entry, now()) !== 'expired' ? entry.token : undefined;
@@ -462,6 +511,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       }
       epoch += 1;
       ended = undefined;
+      catchUp?.clear();
       adopt(toEntry(token, sentAt, o));
       await store?.withLock(name, (lock) => lock.set({ ...token, obtainedAt: sentAt }));
       return token;

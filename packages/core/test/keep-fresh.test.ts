@@ -122,13 +122,20 @@ describe('keepFresh', () => {
 });
 
 describe('keepFresh timers never keep the process alive', () => {
-  it('the keepFresh and refresh-timeout timers are unref()ed', async () => {
+  it('the keepFresh timer and the timeout of a refresh nobody waits for are unref()ed', async () => {
+    let time = 0;
+    const source = controlledSource();
+    const vault = createTokenVault({ fetchToken: source.fetchToken, keepFresh: true, now: () => time });
+    vaults.push(vault);
     const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
-    const s = await primed(3_600);
-    void s.vault.refresh().catch(() => {});
-    await flush();
+    const first = vault.getToken();
+    source.last().resolve({ accessToken: 'token-1', expiresIn: 3_600 });
+    await first;
+    time = 3_500_000; // inside the soft window: served from cache, one background refresh starts
+    await vault.getToken();
+    expect(source.fetchToken).toHaveBeenCalledTimes(2);
     const timers = setTimeoutSpy.mock.results.map((r) => r.value as NodeJS.Timeout);
-    expect(timers.length).toBeGreaterThanOrEqual(3); // timeout (first), keepFresh, timeout (second)
+    expect(timers.length).toBeGreaterThanOrEqual(3); // timeout (first), keepFresh, timeout (background)
     for (const timer of timers) expect(timer.hasRef()).toBe(false);
   });
 });

@@ -3,11 +3,12 @@
  * backstop, a watchdog that extends the lease while the task runs, compare-and-delete release.
  */
 import { randomUUID } from 'node:crypto';
-import { abortable, TokVaultError } from '@tokvault/core';
+import { abortable } from '@tokvault/core';
+import { unrefTimer } from '@tokvault/core/adapter';
 import type { Connection } from './client.js';
+import { lockLost } from './errors.js';
 import type { Notifier } from './notifier.js';
 import { EXTEND, RELEASE, runScript } from './scripts.js';
-import { unrefTimer } from './timers.js';
 
 /** Key names of one token. */
 export interface Keys {
@@ -112,10 +113,7 @@ export function watchdog(
   let confirmedAt = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
-  const lost = (why: string) =>
-    controller.abort(
-      new TokVaultError(`Redis lock "${keys.lock}" was lost (${why}); the refresh was abandoned`),
-    );
+  const lost = (why: string) => controller.abort(lockLost(keys.lock, why));
   const tick = async () => {
     const sentAt = Date.now();
     try {

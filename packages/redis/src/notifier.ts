@@ -1,10 +1,12 @@
 /**
- * Pub/sub fan-out: one extra connection (opened on first need), one Redis subscription per
+ * Pub/sub fan-out: one extra connection (opened on first need, closed when the last listener
+ * goes, so it never keeps a process alive after its vaults closed), one Redis subscription per
  * channel however many local listeners it has. Never throws: a subscription that cannot be made
  * is retried with backoff while someone listens, and lock waiters keep polling meanwhile.
  */
+
+import { unrefTimer } from '@tokvault/core/adapter';
 import type { Connection, Subscriber } from './client.js';
-import { unrefTimer } from './timers.js';
 
 /** A local listener registration. */
 export interface Listening {
@@ -51,14 +53,21 @@ export class Notifier {
         if (this.#channels.get(name) !== current) return;
         this.#channels.delete(name);
         clearTimeout(current.retry);
-        void this.#enqueue((subscriber) => subscriber.unsubscribe(name)).catch(() => {});
+        const unsubscribe = (subscriber: Subscriber) => {
+          if (this.#channels.size > 0) return subscriber.unsubscribe(name);
+          // Nobody listens any more: close the connection (the next `listen` opens a new one).
+          this.#drop();
+          return Promise.resolve();
+        };
+        void this.#enqueue(unsubscribe, false).catch(() => {});
       },
     };
   }
 
-  #enqueue(command: (subscriber: Subscriber) => Promise<void>): Promise<void> {
+  /** Run `command` after the ones queued before; `open`: open the connection if none is open. */
+  #enqueue(command: (subscriber: Subscriber) => Promise<void>, open = true): Promise<void> {
     const run = this.#queue.then(() => {
-      if (this.#closed) return;
+      if (this.#closed || (!open && !this.#subscriber)) return;
       this.#subscriber ??= this.#conn.createSubscriber((name, message) => {
         for (const handler of this.#channels.get(name)?.handlers ?? []) handler(message);
       });
@@ -84,12 +93,16 @@ export class Notifier {
     }
   }
 
+  #drop(): void {
+    this.#subscriber?.close();
+    this.#subscriber = undefined;
+  }
+
   /** Drop every subscription and close the pub/sub connection. */
   close(): void {
     this.#closed = true;
     for (const channel of this.#channels.values()) clearTimeout(channel.retry);
     this.#channels.clear();
-    this.#subscriber?.close();
-    this.#subscriber = undefined;
+    this.#drop();
   }
 }

@@ -2,17 +2,11 @@
  * `createRedisStore`: a `TokenStore` shared by every process that uses the same Redis.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  createMemoryStore,
-  type StoredToken,
-  type TokenStore,
-  type TokenStoreLock,
-  TokVaultError,
-} from '@tokvault/core';
+import { createMemoryStore, type StoredToken, type TokenStore, type TokenStoreLock } from '@tokvault/core';
 import { connectionOf, UnavailableError } from './client.js';
 import type { RedisClientLike } from './clientShape.js';
 import { createCodec } from './codec.js';
-import { unavailable } from './errors.js';
+import { lockLost, storeClosed, unavailable } from './errors.js';
 import { acquire, type Keys, type LockContext, release, watchdog } from './lock.js';
 import { Notifier } from './notifier.js';
 import { type RedisStoreOptions, resolveOptions } from './options.js';
@@ -33,7 +27,9 @@ const WRITE_ATTEMPTS = 3;
 export interface RedisTokenStore extends TokenStore {
   /**
    * Close the pub/sub connection the store opened and reject lock waiters. Never closes the
-   * client you passed in. Later calls reject with a `TokVaultError`. Idempotent.
+   * client you passed in. Later calls reject with a `TokenRefreshError` whose `code` is
+   * `'store_closed'` (`STORE_CLOSED`). Idempotent. Not needed for the process to exit: the
+   * pub/sub connection closes by itself once no vault uses the store (all closed).
    */
   close(): Promise<void>;
 }
@@ -75,7 +71,7 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
     return { token: `${tag}:token`, lock: `${tag}:lock`, channel: `${tag}:events` };
   };
   const ensureOpen = () => {
-    if (closing.signal.aborted) throw new TokVaultError('Redis token store is closed');
+    if (closing.signal.aborted) throw storeClosed();
   };
   const remember = (key: string, token: StoredToken | undefined) => {
     if (token) copies.set(key, { ...token });
@@ -112,15 +108,18 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
       try {
         const args = [owner, value, String(ttl), keys.channel, origin];
         const reply = await runScript(conn, WRITE, [keys.lock, keys.token], args);
-        if (Number(reply) !== 1) break;
-      } catch {
+        if (Number(reply) !== 1) throw lockLost(keys.lock, 'another process holds it; token not written');
+        return wrote(key, token);
+      } catch (error) {
+        if (!(error instanceof UnavailableError)) throw error;
         // The lock is still ours (the watchdog says so), and the write is idempotent: try again.
         if (attempt < WRITE_ATTEMPTS && !lost.aborted) continue;
-        // Still failing: the token came from the one refresh we coordinated; keep it here.
+        // Still failing: keep the token here (this process's vaults get it) and tell the vault
+        // that Redis is behind, so that it writes the token later.
+        wrote(key, token);
+        throw unavailable('write', key, error, false);
       }
-      return wrote(key, token);
     }
-    throw new TokVaultError(`Redis lock "${keys.lock}" is no longer held; token not written`);
   }
 
   async function withLock<T>(
@@ -138,7 +137,11 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
     } catch (error) {
       if (!(error instanceof UnavailableError)) throw signal?.aborted ? signal.reason : error;
       if (failClosed) throw unavailable('lock', key, error);
-      const set = async (token: StoredToken) => wrote(key, token);
+      // The token stays in this process; rejecting tells the vault Redis is behind (it writes later).
+      const set = async (token: StoredToken) => {
+        wrote(key, token);
+        throw unavailable('write', key, error, false);
+      };
       return local.withLock(key, (held) => task({ signal: held.signal, set }), { signal });
     }
     const controller = new AbortController();
@@ -148,7 +151,7 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
       return await task({
         signal: controller.signal,
         set: async (token) => {
-          if (!held) throw new TokVaultError(`Redis lock "${keys.lock}" was released; token not written`);
+          if (!held) throw lockLost(keys.lock, 'already released; token not written');
           await write(key, keys, owner, token, controller.signal);
         },
       });
@@ -185,7 +188,7 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
     },
     async close() {
       if (closing.signal.aborted) return;
-      closing.abort(new TokVaultError('Redis token store is closed'));
+      closing.abort(storeClosed());
       notifier?.close();
       conn.close();
       copies.clear();
