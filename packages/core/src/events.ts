@@ -90,6 +90,7 @@ const EVENT_TYPES: Record<VaultEventType, true> = {
   'token:cleared': true,
   'session:ended': true,
   'revoke:error': true,
+  'store:error': true,
 };
 
 /** A minimal typed emitter. */

@@ -73,7 +73,7 @@ describe('on', () => {
     const { vault } = setup();
     expect(() => vault.on('refresh:sucess' as never, () => {})).toThrow(
       new TypeError(
-        'on: unknown event type "refresh:sucess" (known: refresh:start, refresh:success, refresh:error, token:cleared, session:ended, revoke:error)',
+        'on: unknown event type "refresh:sucess" (known: refresh:start, refresh:success, refresh:error, token:cleared, session:ended, revoke:error, store:error)',
       ),
     );
     expect(() => vault.on('refresh:success', 'log' as never)).toThrow(
