@@ -4,9 +4,12 @@
 import type { Token, TokenVault } from '@tokvault/core';
 import {
   type AdapterOptions,
+  followRedirects,
   isAllowedOrigin,
   isRefreshWorthy,
   isReplayableBody,
+  manualRedirects,
+  type RedirectPolicy,
   resolveAdapterOptions,
 } from '@tokvault/core/adapter';
 
@@ -63,6 +66,11 @@ function cancel(response: Response): void {
  * retry with the new token; a second 401 is returned as is. A failed refresh rejects with the
  * vault's `TokenRefreshError`; an abort rejects with the signal's reason.
  *
+ * Redirects of a request that carries the token are followed by the wrapper (as fetch follows
+ * them, at most 20; outside browsers, which follow them themselves) and the token header is
+ * dropped before any hop to an origin outside `origins`; a 401 from such an origin is returned
+ * as is, never refreshed.
+ *
  * Bodies given in `init` (string, `Blob`, `ArrayBuffer`, typed array, `FormData`,
  * `URLSearchParams`) are sent again on the retry; a `ReadableStream` body, or a body inside a
  * `Request` input, cannot be replayed: that request's 401 is returned without a retry.
@@ -85,6 +93,11 @@ export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {
   });
   const send =
     options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  const policy: RedirectPolicy = {
+    header: o.header,
+    allowed: (url) => isAllowedOrigin(url, o.origins),
+    send: (url, init) => send(url, init),
+  };
 
   return async function authFetch(input, init) {
     const { tokenVault, ...rest } = init ?? {};
@@ -95,11 +108,17 @@ export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {
     }
     const signal = rest.signal ?? request?.signal ?? undefined;
     // A body inside a `Request` input is a stream (`request.body`): not replayable.
-    const replayable = isReplayableBody(rest.body ?? request?.body);
+    const source = rest.body ?? request?.body ?? null;
+    const replayable = isReplayableBody(source);
     const headers = new Headers(rest.headers ?? request?.headers);
-    const attempt = (token: Token) => {
+    // Redirects are followed here, so that the token never reaches an origin outside `origins`.
+    const manual = manualRedirects(rest.redirect ?? request?.redirect);
+    const method = rest.method ?? request?.method ?? 'GET';
+    const hop = { url, method, headers, signal, body: replayable ? source : undefined };
+    const attempt = async (token: Token) => {
       headers.set(o.header, o.formatHeader(token));
-      return send(input, { ...rest, headers });
+      if (!manual) return send(input, { ...rest, headers });
+      return followRedirects(await send(input, { ...rest, headers, redirect: 'manual' }), hop, policy);
     };
 
     const token = await vault.getToken({ signal });
