@@ -13,7 +13,7 @@ const { auth, server, seen } = useMockApi();
 const createVault = useVaults();
 
 class AppError extends Error {
-  constructor(readonly cause: unknown) {
+  constructor(override readonly cause: unknown) {
     super('app error');
   }
 }
