@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
-import { TokenRefreshError } from '@tokvault/core';
+import { TokenRefreshError, TokVaultError } from '@tokvault/core';
 import {
   type AdapterContractFactory,
+  type AdapterContractSetup,
   type ContractBody,
   classifyVaultError,
   describeAdapterContract,
@@ -51,17 +52,24 @@ for (const [version, undici] of [
   ['undici 7', undici7 as unknown as typeof undici8],
   ['undici 8', undici8],
 ] as const) {
-  const agents = (origin: string, vault: Parameters<typeof tokenVaultInterceptor>[0]) => {
+  /**
+   * A plain agent, and one with the interceptor plus, for `undici.request` (`follow`), undici's
+   * redirect interceptor composed after it, as the package documents.
+   */
+  const agents = (setup: AdapterContractSetup, follow: boolean) => {
     const plain = new undici.Agent({ connect: connectTo(bridge.port) as never });
-    const authorized = plain.compose(tokenVaultInterceptor(vault, { origins: origin }));
+    const options = { origins: setup.origin, ...setup.adapterOptions };
+    const redirect = follow ? [undici.interceptors.redirect({ maxRedirections: 20 })] : [];
+    const authorized = plain.compose(tokenVaultInterceptor(setup.vault, options), ...redirect);
     return { plain, authorized };
   };
   /** Node's own fetch speaks the legacy handler API: undici 8 dispatchers need its wrapper (as `setGlobalDispatcher` does). */
   const forNodeFetch = (dispatcher: undici8.Dispatcher) =>
     'Dispatcher1Wrapper' in undici ? new undici.Dispatcher1Wrapper(dispatcher) : dispatcher;
 
-  const viaRequest: AdapterContractFactory = ({ vault, baseUrl, origin }) => {
-    const { plain, authorized } = agents(origin, vault);
+  const viaRequest: AdapterContractFactory = (setup) => {
+    const { plain, authorized } = agents(setup, true);
+    const { baseUrl } = setup;
     return {
       httpErrors: 'resolve',
       async send({ method, url, body, signal, optOut }) {
@@ -84,8 +92,9 @@ for (const [version, undici] of [
     };
   };
 
-  const viaFetch: AdapterContractFactory = ({ vault, baseUrl, origin }) => {
-    const { plain, authorized } = agents(origin, vault);
+  const viaFetch: AdapterContractFactory = (setup) => {
+    const { plain, authorized } = agents(setup, false);
+    const { baseUrl } = setup;
     const [plainFetch, authorizedFetch] = [forNodeFetch(plain), forNodeFetch(authorized)];
     return {
       httpErrors: 'resolve',
@@ -103,6 +112,9 @@ for (const [version, undici] of [
         const cause = (error as { cause?: unknown }).cause;
         if (error instanceof TypeError && cause instanceof TokenRefreshError)
           return { kind: 'refresh', error: cause };
+        // any other vault error (e.g. a bad formatHeader result) is the cause of fetch's TypeError
+        if (error instanceof TypeError && cause instanceof TokVaultError)
+          return { kind: 'other', error: cause };
         return classifyVaultError(error, request) ?? { kind: 'other', error };
       },
       close: () => plain.close(),
