@@ -58,9 +58,9 @@ export interface LoopbackHit {
 
 /**
  * Two real HTTP servers on loopback, two ports: two origins. Both answer:
- * `/redirect?status=302&to=<url>` with that redirect, `/echo` with 200 and the request as JSON
- * (`{ server, method, headers, body }`), `/401` with a 401 `invalid_token` challenge. MSW lets
- * their requests through.
+ * `/redirect?status=302&to=<url>` with that redirect, `/loop` with a 302 to itself, `/echo`
+ * with 200 and the request as JSON (`{ server, path, method, headers, body }`), `/401` with a
+ * 401 `invalid_token` challenge. MSW lets their requests through.
  */
 export interface LoopbackPair {
   /** Origin A (`http://127.0.0.1:<port>`), once started. */
@@ -105,7 +105,9 @@ export function createLoopbackPair(): LoopbackPair {
         body: Buffer.concat(chunks).toString(),
       };
       hits.push(hit);
-      if (url.pathname === '/redirect') {
+      if (url.pathname === '/loop') {
+        res.writeHead(302, { location: '/loop' }).end();
+      } else if (url.pathname === '/redirect') {
         const status = Number(url.searchParams.get('status') ?? 302);
         res.writeHead(status, { location: url.searchParams.get('to') ?? '/echo' }).end();
       } else if (url.pathname === '/401') {
