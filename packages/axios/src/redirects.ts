@@ -1,9 +1,9 @@
 /**
  * The token stays on allowed origins through redirects, for both axios transports outside
  * browsers: the http adapter (follow-redirects, through `beforeRedirect`) and the fetch adapter
- * (through `env.fetch`, which follows redirects itself with core's `followRedirects`).
+ * (through `env.fetch`, which follows redirects itself with core's `redirectSafeFetch`).
  */
-import { followRedirects, manualRedirects, type RedirectPolicy } from '@tokvault/core/adapter';
+import { redirectSafeFetch } from '@tokvault/core/adapter';
 import type { InternalAxiosRequestConfig } from 'axios';
 
 type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -25,33 +25,25 @@ export function redirectGuard(header: string, allowed: (url: string) => boolean)
   /** Marks (http adapter) and `Request`s (fetch adapter) whose last hop left the origins. */
   const away = new WeakSet<object>();
   /**
-   * One guarded `fetch` per underlying one: axios's fetch adapter caches per `env.fetch`, so a
-   * new function per request would grow that cache.
+   * One guarded `fetch` per underlying one (`undefined`: the global one, looked up per call):
+   * axios's fetch adapter caches per `env.fetch`, so a new function per request would grow it.
    */
-  const guarded = new Map<Fetch | undefined, Fetch>();
+  const guarded = new WeakMap<Fetch | typeof globalThis, Fetch>();
   const guard = (underlying: Fetch | undefined): Fetch => {
-    let wrapped = guarded.get(underlying);
+    let wrapped = guarded.get(underlying ?? globalThis);
     if (wrapped) return wrapped;
-    const send: Fetch = (input, init) => (underlying ?? globalThis.fetch)(input, init);
+    const send = redirectSafeFetch(
+      (input, init) => (underlying ?? globalThis.fetch)(input, init),
+      header,
+      allowed,
+    );
     wrapped = async (input, init) => {
-      if (
-        !(input instanceof Request) ||
-        !input.headers.has(header) ||
-        !manualRedirects(init?.redirect ?? input.redirect)
-      ) {
-        return send(input, init);
-      }
-      // axios built this Request from its serialised data: keep it to send again on a 307/308.
-      const body = input.body ? await input.blob() : null;
-      const request = new Request(input, { body, redirect: 'manual' });
-      const policy: RedirectPolicy = { header, allowed, send: (url, hop) => send(url, { ...init, ...hop }) };
-      const first = await send(request, { ...init, redirect: 'manual' });
-      const { url, method, headers, signal } = request;
-      const response = await followRedirects(first, { url, method, headers, signal, body }, policy);
-      if (!allowed(response.url || request.url)) away.add(input);
+      const response = await send(input, init);
+      // axios's fetch adapter builds a Request and reports it as `error.request`
+      if (input instanceof Request && response.url && !allowed(response.url)) away.add(input);
       return response;
     };
-    if (guarded.size < 16) guarded.set(underlying, wrapped);
+    guarded.set(underlying ?? globalThis, wrapped);
     return wrapped;
   };
 

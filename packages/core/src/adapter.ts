@@ -7,7 +7,13 @@ import { TokVaultError } from './errors.js';
 import type { Token } from './token.js';
 import type { TokenVault } from './vault.js';
 
-export { followRedirects, manualRedirects, type RedirectHop, type RedirectPolicy } from './redirects.js';
+export {
+  followRedirects,
+  manualRedirects,
+  type RedirectHop,
+  type RedirectPolicy,
+  redirectSafeFetch,
+} from './redirects.js';
 
 /**
  * Options every client adapter accepts. `TResponse` is the client's response type.

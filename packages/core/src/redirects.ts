@@ -4,6 +4,7 @@
  * the token header is dropped before a hop leaves the allowed origins. Exported through
  * `@tokvault/core/adapter`.
  */
+import { isReplayableBody } from './adapter.js';
 
 /** Statuses fetch follows. */
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -138,4 +139,39 @@ export async function followRedirects(
   }
   if (hops > 0 && !response.redirected) Object.defineProperty(response, 'redirected', { value: true });
   return response;
+}
+
+/** A `fetch`-compatible function. */
+type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+/**
+ * Wrap `send` (a `fetch`) so that a request carrying `header`, in fetch's default redirect
+ * mode and outside browsers (see {@link manualRedirects}), is sent with `redirect: 'manual'`
+ * and its redirects are followed by {@link followRedirects}: `header` never reaches a URL that
+ * `allowed` refuses. Any other request is passed to `send` as it is. A body inside a `Request`
+ * input is read once (`blob()`) so that a 307/308 can send it again, as fetch does.
+ *
+ * @example
+ * ```ts
+ * const guarded = redirectSafeFetch(globalThis.fetch, 'Authorization', (url) => isAllowedOrigin(url, origins));
+ * const response = await guarded('https://api.example.com/me', { headers: { Authorization: 'Bearer …' } });
+ * ```
+ */
+export function redirectSafeFetch(send: Fetch, header: string, allowed: (url: string) => boolean): Fetch {
+  return async (input, init) => {
+    const request = input instanceof Request ? input : undefined;
+    const headers = new Headers(init?.headers ?? request?.headers);
+    if (!headers.has(header) || !manualRedirects(init?.redirect ?? request?.redirect))
+      return send(input, init);
+    const body = init?.body !== undefined ? init.body : request?.body ? await request.blob() : null;
+    const signal = init?.signal ?? request?.signal;
+    const method = init?.method ?? request?.method ?? 'GET';
+    const first = await send(input, { ...init, headers, body, redirect: 'manual' });
+    const replay = isReplayableBody(body) ? body : undefined;
+    return followRedirects(
+      first,
+      { url: request?.url ?? String(input), method, headers, signal, body: replay },
+      { header, allowed, send: (url, hop) => send(url, { ...init, ...hop }) },
+    );
+  };
 }

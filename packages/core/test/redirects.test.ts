@@ -12,6 +12,7 @@ import {
   manualRedirects,
   type RedirectHop,
   type RedirectPolicy,
+  redirectSafeFetch,
   resolveAdapterOptions,
 } from '../src/adapter.js';
 import { createTokenVault } from '../src/index.js';
@@ -156,5 +157,42 @@ describe('isRefreshWorthy after a redirect', () => {
       false,
     );
     await vault.close();
+  });
+});
+
+describe('redirectSafeFetch', () => {
+  const allowed = (url: string) => isAllowedOrigin(url, [pair.a]);
+  const guarded = redirectSafeFetch((input, init) => fetch(input, init), 'X-Api-Token', allowed);
+
+  it('follows the redirects of a request with the header, dropping it off the allowed origins', async () => {
+    const response = await guarded(redirect(pair.a, 302, `${pair.b}/echo`), {
+      headers: { 'X-Api-Token': 't' },
+    });
+    expect(response.url).toBe(`${pair.b}/echo`);
+    expect(pair.hits.map((hit) => hit.headers['x-api-token'])).toEqual(['t', undefined]);
+  });
+
+  it('sends the body of a Request input again on a 307', async () => {
+    const input = new Request(redirect(pair.a, 307, `${pair.a}/echo`), {
+      method: 'POST',
+      body: 'in the request',
+      headers: { 'X-Api-Token': 't' },
+    });
+    expect((await guarded(input)).status).toBe(200);
+    expect(pair.hits.map((hit) => [hit.method, hit.body, hit.headers['x-api-token']])).toEqual([
+      ['POST', 'in the request', 't'],
+      ['POST', 'in the request', 't'],
+    ]);
+  });
+
+  it('leaves requests without the header, and other redirect modes, to fetch', async () => {
+    await guarded(redirect(pair.a, 302, `${pair.b}/echo`), { headers: { Other: 'x' } });
+    expect(pair.hits.map((hit) => hit.server)).toEqual(['a', 'b']);
+    const manual = await guarded(redirect(pair.a, 302, `${pair.b}/echo`), {
+      headers: { 'X-Api-Token': 't' },
+      redirect: 'manual',
+    });
+    expect(manual.status).toBe(302);
+    expect(pair.hits).toHaveLength(3);
   });
 });

@@ -4,12 +4,10 @@
 import type { Token, TokenVault } from '@tokvault/core';
 import {
   type AdapterOptions,
-  followRedirects,
   isAllowedOrigin,
   isRefreshWorthy,
   isReplayableBody,
-  manualRedirects,
-  type RedirectPolicy,
+  redirectSafeFetch,
   resolveAdapterOptions,
 } from '@tokvault/core/adapter';
 
@@ -93,11 +91,8 @@ export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {
   });
   const send =
     options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
-  const policy: RedirectPolicy = {
-    header: o.header,
-    allowed: (url) => isAllowedOrigin(url, o.origins),
-    send: (url, init) => send(url, init),
-  };
+  // Requests with the token: redirects followed here, the token dropped before it leaves `origins`.
+  const guarded = redirectSafeFetch(send, o.header, (url) => isAllowedOrigin(url, o.origins));
 
   return async function authFetch(input, init) {
     const { tokenVault, ...rest } = init ?? {};
@@ -108,17 +103,11 @@ export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {
     }
     const signal = rest.signal ?? request?.signal ?? undefined;
     // A body inside a `Request` input is a stream (`request.body`): not replayable.
-    const source = rest.body ?? request?.body ?? null;
-    const replayable = isReplayableBody(source);
+    const replayable = isReplayableBody(rest.body ?? request?.body);
     const headers = new Headers(rest.headers ?? request?.headers);
-    // Redirects are followed here, so that the token never reaches an origin outside `origins`.
-    const manual = manualRedirects(rest.redirect ?? request?.redirect);
-    const method = rest.method ?? request?.method ?? 'GET';
-    const hop = { url, method, headers, signal, body: replayable ? source : undefined };
-    const attempt = async (token: Token) => {
+    const attempt = (token: Token) => {
       headers.set(o.header, o.formatHeader(token));
-      if (!manual) return send(input, { ...rest, headers });
-      return followRedirects(await send(input, { ...rest, headers, redirect: 'manual' }), hop, policy);
+      return guarded(input, { ...rest, headers });
     };
 
     const token = await vault.getToken({ signal });

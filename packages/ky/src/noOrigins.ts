@@ -21,7 +21,7 @@ export function noOriginsWarning(): (url: string) => void {
     warned = true;
     const { origin } = new URL(url);
     globalThis.process?.emitWarning?.(
-      `tokenVaultHooks: a request to ${origin} was sent without a token: the ky instance has no base URL (prefix, baseUrl, prefixUrl) and no "origins" option was given; pass origins: '${origin}' (or a list, or '*') to tokenVaultHooks`,
+      `tokenVaultHooks: a request to ${origin} was sent without a token: no base URL and no "origins"; pass origins: '${origin}' (or a list, or '*')`,
       { code: 'TOKVAULT_NO_ORIGINS' },
     );
   };
