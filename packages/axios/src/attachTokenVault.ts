@@ -149,7 +149,7 @@ export function attachTokenVault(
       throw failure(config, error);
     }
     const mark: Mark = { retried: false };
-    config.headers.set(o.header, o.formatHeader(token)); // axios built these headers for this request
+    config.headers = AxiosHeaders.from(config.headers).set(o.header, o.formatHeader(token));
     sent.set(mark, token);
     config.__tokvault = mark;
     guard.install(config, mark);
