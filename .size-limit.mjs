@@ -21,8 +21,11 @@ const budgets = [
   { pkg: 'core', entry: 'oauth2' },
   // Shared by the adapters: paid once by an app that uses any of them (mostly option checks).
   { pkg: 'core', entry: 'adapter' },
-  { pkg: 'axios', limit: '1 kB' },
-  { pkg: 'ky', limit: '1 kB' },
+  // axios 962 B -> 1.45 kB (issue 13: resend below the app's interceptors, redirect guard for
+  // follow-redirects and the fetch adapter); ky 903 B -> 1.29 kB (issue 13: redirects followed
+  // by the hooks, page origin default, no-origins warning). Shared logic is in core/adapter.
+  { pkg: 'axios', limit: '1.5 kB' },
+  { pkg: 'ky', limit: '1.35 kB' },
   { pkg: 'fetch', limit: '1 kB' },
   { pkg: 'undici', limit: '1.6 kB' },
   { pkg: 'msw' },

@@ -1,6 +1,6 @@
 /**
  * axios interceptors: inject the vault's token, and after a refresh-worthy response refresh
- * once (coalesced in the vault) and resend once through the same instance.
+ * once (coalesced in the vault) and resend once, below the app's own interceptors.
  */
 import type { Token, TokenVault } from '@tokvault/core';
 import {
@@ -18,7 +18,9 @@ import {
   CanceledError,
   type InternalAxiosRequestConfig,
 } from 'axios';
+import { redirectGuard } from './redirects.js';
 import { refreshFailure } from './refreshFailure.js';
+import { resendBelow } from './resend.js';
 
 declare module 'axios' {
   interface AxiosRequestConfig {
@@ -50,22 +52,15 @@ const API = 'attachTokenVault';
 
 /**
  * The bookkeeping a request carries on `config.__tokvault`: only whether it is the one resend.
- * A plain string key and a plain object, because axios's `mergeConfig` (which the resend goes
- * through) drops symbol keys in older 1.x and copies plain objects; its JSON and `util.inspect`
- * forms therefore show `{ retried }` and nothing else.
+ * A plain string key and a plain object, because axios copies configs (`mergeConfig`, and the
+ * flat copy `dispatchRequest` hands the adapter) and older 1.x drop symbol keys; its JSON and
+ * `util.inspect` forms therefore show `{ retried }` and nothing else.
  */
 interface Mark {
   readonly retried: boolean;
 }
 
 type Config = InternalAxiosRequestConfig & { __tokvault?: Mark | undefined };
-
-/**
- * What one attachment remembers about a request it authorised, keyed by the request's mark:
- * the token it carried, and its body and headers as they were before axios serialised them
- * (`error.config.data` has been through `transformRequest`: a JSON object is a string by then).
- */
-type Sent = readonly [token: Token, data: unknown, headers: Config['headers']];
 
 /** axios's own test for an absolute request URL (`scheme://` or `//`), as in its `buildFullPath`. */
 const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
@@ -78,8 +73,16 @@ const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
  * and callers of the vault, and none at all if the token was already replaced — and the request
  * is resent ONCE with the new token. A second rejection reaches the caller as the normal
  * `AxiosError`; a failed refresh as the vault's `TokenRefreshError` (see `getAxiosError`); an
- * abort as axios's `CanceledError`. Request bodies are replayed as they were passed (before
- * `transformRequest`); stream bodies are not retried.
+ * abort as axios's `CanceledError`. The resend is invisible to your interceptors: it sends the
+ * request exactly as the adapter got it (your request interceptors and `transformRequest`
+ * already applied, not run again) and its result goes through the response interceptors added
+ * AFTER `attachTokenVault` once, as without a refresh; those added before it sit between it and
+ * the wire and see the 401 and the resend. Stream bodies are not retried.
+ *
+ * Redirects (Node): the token header (`header`, whatever its name) is dropped before a hop to
+ * an origin outside `origins`, with the http adapter (`beforeRedirect`, your own one still
+ * runs first) and the fetch adapter (`env.fetch` follows redirects itself); a 401 from such an
+ * origin is never refreshed.
  *
  * Default `origins`: the origin of `instance.defaults.baseURL` at attach time. Without a
  * `baseURL` you must pass `origins` (or `'*'`), else a `TypeError` is thrown.
@@ -104,11 +107,9 @@ export function attachTokenVault(
     requireOrigins: true,
     baseUrl: instance.defaults?.baseURL,
   });
-  const sent = new WeakMap<Mark, Sent>(); // per attachment: one instance may carry several vaults
-
-  /** `headers` plus our header, as a new object (the snapshot stays untouched). */
-  const withToken = (headers: Config['headers'], token: Token) =>
-    new AxiosHeaders(headers).set(o.header, o.formatHeader(token));
+  // The token each authorised request carried, per attachment (an instance may carry several vaults).
+  const sent = new WeakMap<Mark, Token>();
+  const guard = redirectGuard(o.header, (url) => isAllowedOrigin(url, o.origins));
 
   /**
    * Where axios sends `config`, as `instance.getUri(config)` builds it but without the query
@@ -147,38 +148,41 @@ export function attachTokenVault(
     } catch (error) {
       throw failure(config, error);
     }
-    // axios built `config.headers` for this request alone: it becomes the replay snapshot, and
-    // the copy with our header goes on the wire (axios serialises into that one).
     const mark: Mark = { retried: false };
-    sent.set(mark, [token, config.data, config.headers]);
+    config.headers = AxiosHeaders.from(config.headers).set(o.header, o.formatHeader(token));
+    sent.set(mark, token);
     config.__tokvault = mark;
-    config.headers = withToken(config.headers, token);
+    guard.install(config, mark);
     return config;
   }
 
   async function onRejected(error: AxiosError): Promise<AxiosResponse> {
     const config = error?.config as Config | undefined;
-    const request = sent.get(config?.__tokvault as Mark);
+    const mark = config?.__tokvault as Mark;
+    const token = sent.get(mark);
     const response = error?.response;
-    // Not ours (or a cancel, or the resend), no response, not refresh-worthy, or a stream body
-    // that the first send consumed: the caller gets the error as is.
-    if (!config || !request || !response || !isRefreshWorthy(o, response) || !isReplayableBody(request[1])) {
+    // Not ours (or a cancel), no response, from an origin a redirect took it to, not
+    // refresh-worthy, or a stream body that the first send consumed: the error as is.
+    if (
+      !config ||
+      !token ||
+      !response ||
+      guard.leftOrigins(mark, error.request) ||
+      !isRefreshWorthy(o, response) ||
+      !isReplayableBody(config.data)
+    ) {
       throw error;
     }
-    const [token, data, headers] = request;
     let fresh: Token;
     try {
       fresh = await vault.refresh({ staleToken: token, signal: signalOf(config) });
     } catch (refreshError) {
       throw failure(config, refreshError, error);
     }
-    const next: Config = {
-      ...config,
-      data,
-      headers: withToken(headers, fresh),
-      __tokvault: { retried: true },
-    };
-    return instance.request(next);
+    // `config` is what the adapter got (interceptors and `transformRequest` applied): resend it
+    // as is, with the new token, below the interceptors registered after ours.
+    const headers = new AxiosHeaders(config.headers).set(o.header, o.formatHeader(fresh));
+    return resendBelow(instance, onRejected, { ...config, headers, __tokvault: { retried: true } } as Config);
   }
 
   const requestId = instance.interceptors.request.use(onRequest);

@@ -11,6 +11,13 @@ import type { TokenVault } from './vault.js';
 
 // For stores too (`@tokvault/redis`): their lease and polling timers are background work.
 export { unrefTimer } from './abort.js';
+export {
+  followRedirects,
+  manualRedirects,
+  type RedirectHop,
+  type RedirectPolicy,
+  redirectSafeFetch,
+} from './redirects.js';
 
 /**
  * Options every client adapter accepts. `TResponse` is the client's response type.
@@ -307,11 +314,14 @@ export function isAllowedOrigin(
 }
 
 /**
- * Whether a response calls for a refresh and one retry: the user's `shouldRefresh` if given,
- * else a status in `statusCodes` without `insufficient_scope` in `WWW-Authenticate`. The
+ * Whether a response calls for a refresh and one retry: never when it came from an origin
+ * that may not get the token (a `response.url`, as fetch reports it after redirects, outside
+ * `origins`: a foreign 401 says nothing about our token); else the user's `shouldRefresh` if
+ * given, else a status in `statusCodes` without `insufficient_scope` in `WWW-Authenticate`. The
  * challenge is read with `response.headers.get()` (fetch `Headers`, `AxiosHeaders`) or, for
  * plain header objects, the lower-case `www-authenticate` key.
  *
+ * @param base - the request's base URL when `origins` derives from it (ky), as for {@link isAllowedOrigin}.
  * @example
  * ```ts
  * if (isRefreshWorthy(resolved, response)) { … refresh and retry once … }
@@ -320,7 +330,10 @@ export function isAllowedOrigin(
 export function isRefreshWorthy<TResponse extends { readonly status: number; readonly headers?: unknown }>(
   options: ResolvedAdapterOptions<TResponse>,
   response: TResponse,
+  base?: string | URL | undefined,
 ): boolean {
+  const { url } = response as { url?: unknown };
+  if (typeof url === 'string' && url !== '' && !isAllowedOrigin(url, options.origins, base)) return false;
   if (options.shouldRefresh) return options.shouldRefresh(response);
   if (!options.statusCodes.has(response.status)) return false; // most responses: no header read
   const headers = response.headers as

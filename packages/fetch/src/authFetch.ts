@@ -7,6 +7,7 @@ import {
   isAllowedOrigin,
   isRefreshWorthy,
   isReplayableBody,
+  redirectSafeFetch,
   resolveAdapterOptions,
 } from '@tokvault/core/adapter';
 
@@ -63,6 +64,11 @@ function cancel(response: Response): void {
  * retry with the new token; a second 401 is returned as is. A failed refresh rejects with the
  * vault's `TokenRefreshError`; an abort rejects with the signal's reason.
  *
+ * Redirects of a request that carries the token are followed by the wrapper (as fetch follows
+ * them, at most 20; outside browsers, which follow them themselves) and the token header is
+ * dropped before any hop to an origin outside `origins`; a 401 from such an origin is returned
+ * as is, never refreshed.
+ *
  * Bodies given in `init` (string, `Blob`, `ArrayBuffer`, typed array, `FormData`,
  * `URLSearchParams`) are sent again on the retry; a `ReadableStream` body, or a body inside a
  * `Request` input, cannot be replayed: that request's 401 is returned without a retry.
@@ -85,6 +91,8 @@ export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {
   });
   const send =
     options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  // Requests with the token: redirects followed here, the token dropped before it leaves `origins`.
+  const guarded = redirectSafeFetch(send, o.header, (url) => isAllowedOrigin(url, o.origins));
 
   return async function authFetch(input, init) {
     const { tokenVault, ...rest } = init ?? {};
@@ -99,7 +107,7 @@ export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {
     const headers = new Headers(rest.headers ?? request?.headers);
     const attempt = (token: Token) => {
       headers.set(o.header, o.formatHeader(token));
-      return send(input, { ...rest, headers });
+      return guarded(input, { ...rest, headers });
     };
 
     const token = await vault.getToken({ signal });

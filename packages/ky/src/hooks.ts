@@ -1,18 +1,20 @@
 /**
- * ky hooks (ky 1.14+ and ky 2 from one build): bearer token for allowed origins, one coalesced
- * refresh and one retry on 401. ky 1 calls hooks with positional arguments, ky 2 with one
- * state object; `readHookArgs` reads both.
+ * ky hooks (ky 1.14+ and ky 2 from one build; `readHookArgs` reads both calling conventions):
+ * bearer token for allowed origins, one coalesced refresh and one retry on 401.
  */
 
 import { type TokenVault, TokVaultError } from '@tokvault/core';
 import {
   type AdapterOptions,
+  followRedirects,
   isAllowedOrigin,
   isRefreshWorthy,
   isReplayableBody,
+  manualRedirects,
   resolveAdapterOptions,
 } from '@tokvault/core/adapter';
-import { baseOf, type HookArgs, readHookArgs } from './kyCompat.js';
+import { baseOf, type HookArgs, type KyOptionsLike, readHookArgs } from './kyCompat.js';
+import { noOriginsWarning } from './noOrigins.js';
 
 /**
  * Options of {@link tokenVaultHooks}: the shared adapter options plus `fetch`.
@@ -54,7 +56,7 @@ export type TokenVaultContext = {
  *
  * @example
  * ```ts
- * const [setToken]: VersionAgnosticHook<void>[] = tokenVaultHooks(vault).beforeRequest;
+ * const [setToken]: VersionAgnosticHook<Request | undefined>[] = tokenVaultHooks(vault).beforeRequest;
  * ```
  */
 export type VersionAgnosticHook<TResult> = (first: unknown, ...rest: unknown[]) => Promise<TResult>;
@@ -68,11 +70,11 @@ export type VersionAgnosticHook<TResult> = (first: unknown, ...rest: unknown[]) 
  * ```
  */
 export interface TokenVaultKyHooks {
-  /** Sets the header on allowed, non-opted-out requests. */
-  beforeRequest: VersionAgnosticHook<void>[];
+  /** Sets the header on allowed, non-opted-out requests; such a request's redirects become manual. */
+  beforeRequest: VersionAgnosticHook<Request | undefined>[];
   /** Puts the current token on ky's own retries; stops ky 1 from retrying vault errors. */
   beforeRetry: VersionAgnosticHook<void>[];
-  /** Refreshes on a refresh-worthy response and returns the retried response. */
+  /** Follows those redirects; refreshes on a refresh-worthy response and returns the retried response. */
   afterResponse: VersionAgnosticHook<Response | undefined>[];
 }
 
@@ -80,8 +82,11 @@ export interface TokenVaultKyHooks {
  * ky hooks that authorise requests with the vault's token, for ky 1.14+ and ky 2.
  *
  * - Allowed origins: `origins`, else the origin of the request's base URL (ky 2 `baseUrl` /
- *   `prefix`, ky 1 `prefixUrl`). A request with neither is sent WITHOUT a token (hooks cannot
- *   see the ky instance, so this cannot be checked at creation).
+ *   `prefix`, ky 1 `prefixUrl`), else in a browser the page's origin. In Node a request with
+ *   none is sent WITHOUT a token (hooks cannot see the instance) and the first one emits a
+ *   warning naming `origins` (`process.emitWarning`, once per `tokenVaultHooks()`).
+ * - Redirects of a request with the token are followed by the hooks (browsers follow them
+ *   themselves): the header is dropped before a hop off the allowed origins, whose 401 is final.
  * - A refresh-worthy response (401 by default) triggers one coalesced
  *   `vault.refresh({ staleToken })` and ONE retry, sent by the hook itself: it does not count
  *   against `retry.limit`, works with `retry: 0`, has no backoff delay, and its response is not
@@ -103,18 +108,51 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
   const o = resolveAdapterOptions('tokenVaultHooks', vault, options);
   /** Per ky call (its managed signal): a token retry already happened. */
   const retried = new WeakSet<AbortSignal>();
-
+  const warn = noOriginsWarning();
+  /** The request's base URL; none in a browser: the page (as for a same-origin fetch). */
+  const baseFor = (kyOptions: KyOptionsLike) => baseOf(kyOptions) ?? globalThis.location?.href;
+  const sender = (kyOptions: KyOptionsLike) => options.fetch ?? kyOptions.fetch ?? globalThis.fetch;
   const authorised = ({ request, options: kyOptions }: HookArgs): boolean =>
-    kyOptions.context?.tokenVault !== false && isAllowedOrigin(request.url, o.origins, baseOf(kyOptions));
+    kyOptions.context?.tokenVault !== false && isAllowedOrigin(request.url, o.origins, baseFor(kyOptions));
 
-  async function setHeader(args: HookArgs): Promise<void> {
-    if (!authorised(args)) return;
+  /** Set the token header if the request may carry it; the first that nothing allows warns once. */
+  async function setHeader(args: HookArgs): Promise<boolean> {
+    if (!authorised(args)) {
+      const optedOut = args.options.context?.tokenVault === false;
+      if (!o.origins && !baseFor(args.options) && !optedOut) warn(args.request.url);
+      return false;
+    }
     const token = await vault.getToken({ signal: args.request.signal });
     args.request.headers.set(o.header, o.formatHeader(token));
+    return true;
+  }
+
+  /** `response` to `request`, with the redirects the hooks follow (see `beforeRequest`) followed. */
+  function followed(request: Request, response: Response, kyOptions: KyOptionsLike, body: unknown) {
+    const { url, method, headers, signal, redirect } = request;
+    if (redirect !== 'manual' || kyOptions.redirect === 'manual' || !headers.has(o.header)) return response;
+    const replay = isReplayableBody(body) ? (body as BodyInit | null) : undefined;
+    return followRedirects(
+      response,
+      { url, method, headers, signal, body: replay },
+      {
+        header: o.header,
+        allowed: (target) => isAllowedOrigin(target, o.origins, baseFor(kyOptions)),
+        send: (target, init) => sender(kyOptions)(new Request(target, init)),
+      },
+    );
   }
 
   return {
-    beforeRequest: [(first, ...rest) => setHeader(readHookArgs(first, rest))],
+    beforeRequest: [
+      async (first, ...rest) => {
+        const args = readHookArgs(first, rest);
+        // `afterResponse` follows the redirects, dropping the token before it leaves `origins`.
+        return (await setHeader(args)) && manualRedirects(args.request.redirect)
+          ? new Request(args.request, { redirect: 'manual' })
+          : undefined;
+      },
+    ],
     beforeRetry: [
       async (first, ...rest) => {
         const args = readHookArgs(first, rest);
@@ -131,28 +169,30 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
     afterResponse: [
       async (first, ...rest) => {
         const args = readHookArgs(first, rest);
-        const { request, options: kyOptions, response } = args;
-        // Most responses: a status that never triggers a refresh, decided before any URL work.
-        if (!response || (!o.shouldRefresh && !o.statusCodes.has(response.status))) return undefined;
+        const { request, options: kyOptions } = args;
+        if (!args.response) return undefined;
+        const body = kyOptions.body ?? request.body; // a body inside a Request input: a stream
+        const response = await followed(request, args.response, kyOptions, body);
+        const own = response === args.response ? undefined : response;
         const callSignal = kyOptions.signal ?? request.signal;
-        if (retried.has(callSignal) || !authorised(args)) return undefined;
-        // A body inside a `Request` input is a stream (`request.body`): not replayable.
-        const body = kyOptions.body ?? undefined;
-        if (!isRefreshWorthy(o, response) || !isReplayableBody(body ?? request.body)) return undefined;
+        const refresh = // most responses: a status that never refreshes, decided before any URL work
+          (o.shouldRefresh || o.statusCodes.has(response.status)) &&
+          !retried.has(callSignal) &&
+          authorised(args);
+        if (!refresh || !isRefreshWorthy(o, response, baseFor(kyOptions)) || !isReplayableBody(body))
+          return own;
         const current = vault.peek();
-        const sent = request.headers.get(o.header);
         // The header on the wire tells which token this response was for (stale-401 detection).
         const fresh =
-          current && sent === o.formatHeader(current)
+          current && request.headers.get(o.header) === o.formatHeader(current)
             ? await vault.refresh({ staleToken: current, signal: request.signal })
             : await vault.getToken({ signal: request.signal });
         const headers = new Headers(request.headers);
         headers.set(o.header, o.formatHeader(fresh));
         if (body instanceof FormData) headers.delete('content-type');
         retried.add(callSignal);
-        const retry = new Request(request, { headers, body: body as BodyInit | undefined });
-        const send = options.fetch ?? kyOptions.fetch;
-        return send ? send(retry) : globalThis.fetch(retry);
+        const retry = new Request(request, { headers, body: body as BodyInit | null });
+        return followed(retry, await sender(kyOptions)(retry), kyOptions, body);
       },
     ],
   };

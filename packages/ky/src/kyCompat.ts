@@ -12,6 +12,7 @@ export interface KyOptionsLike {
   body?: unknown;
   context?: Record<string, unknown>;
   signal?: AbortSignal | null;
+  redirect?: RequestRedirect;
   fetch?: (request: Request) => Promise<Response>;
 }
 

@@ -50,7 +50,10 @@ export function ky2Client(
   };
 }
 
-/** ky 1 with `prefixUrl` (cleared per request for absolute URLs, which ky 1 would prefix too). */
+/**
+ * ky 1 with `prefixUrl`: an absolute URL under it becomes relative; for any other absolute URL
+ * (which ky 1 would prefix too) `prefixUrl` is cleared.
+ */
 export function ky1Client(
   vault: TokenVault,
   baseUrl: string,
@@ -60,10 +63,11 @@ export function ky1Client(
   return {
     httpErrors: 'reject',
     async send({ method, url, body, signal, optOut }) {
-      const response = await api(url, {
+      const under = url.startsWith(baseUrl);
+      const response = await api(under ? url.slice(baseUrl.length) : url, {
         method,
         signal,
-        ...(isAbsolute(url) ? { prefixUrl: '' } : {}),
+        ...(isAbsolute(url) && !under ? { prefixUrl: '' } : {}),
         ...bodyOptions(body),
         ...(optOut ? { context: { tokenVault: false } } : {}),
       });

@@ -12,7 +12,7 @@ import {
 } from '@tokvault/testkit';
 import ky from 'ky';
 import ky1 from 'ky1';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const env = useAdapterEnvironment();
 const echo = (base: string) => `${base}echo?id=o`;
@@ -43,6 +43,69 @@ describe('default origin: the base of each request', () => {
     expect(response.status).toBe(401);
     expect(env.hits).toEqual([{ id: 'o', authorization: null }]);
     expect(env.auth.stats.tokenRequests).toBe(0);
+  });
+});
+
+describe('no base and no `origins`', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
+  it.each([
+    ['ky 2', ky],
+    ['ky 1', ky1],
+  ] as const)(
+    "%s in a browser: the page's origin gets the token, other origins do not",
+    async (_, client) => {
+      vi.stubGlobal('location', new URL(`${API_ORIGIN}/app/page.html`));
+      const warning = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+      const api = client.create({ hooks: tokenVaultHooks(env.createVault()) });
+      expect(await api.get(echo(API_BASE_URL)).json()).toMatchObject({ authorization: true });
+      expect(await api.get(`${OTHER_ORIGIN}/echo`).json()).toMatchObject({ authorization: false });
+      expect(warning).not.toHaveBeenCalled(); // the page allows an origin: nothing to warn about
+    },
+  );
+
+  it.each([
+    ['ky 2', ky],
+    ['ky 1', ky1],
+  ] as const)(
+    '%s in Node: the first request sent without a token warns once, naming `origins`',
+    async (_, client) => {
+      const warning = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+      const hooks = tokenVaultHooks(env.createVault());
+      const api = client.create({ hooks });
+      const other = client.create({ hooks: tokenVaultHooks(env.createVault()) });
+      const context: TokenVaultContext = { tokenVault: false };
+      await api.get(echo(API_BASE_URL), { context, throwHttpErrors: false }); // opted out: no warning
+      expect(warning).not.toHaveBeenCalled();
+      await api.get(`${echo(API_BASE_URL)}&secret=q`, { throwHttpErrors: false });
+      await api.get(echo(API_BASE_URL), { throwHttpErrors: false });
+      await ky.create({ hooks }).get(`${OTHER_ORIGIN}/echo`);
+      expect(warning).toHaveBeenCalledTimes(1); // once per hooks object
+      const [message, options] = warning.mock.calls[0] as [string, { code: string }];
+      expect(message).toMatch(
+        /tokenVaultHooks: a request to https:\/\/api\.contract\.test was sent without a token/,
+      );
+      expect(message).toContain(`pass origins: '${API_ORIGIN}'`);
+      expect(message).not.toContain('secret'); // the origin only, never the path or query
+      expect(options).toEqual({ code: 'TOKVAULT_NO_ORIGINS' });
+      await other.get(`${OTHER_ORIGIN}/echo`);
+      expect(warning).toHaveBeenCalledTimes(2); // another hooks object warns for itself
+      expect(env.auth.stats.tokenRequests).toBe(0);
+    },
+  );
+
+  it('a base or `origins` means no warning, even for a request outside them', async () => {
+    const warning = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    await ky
+      .create({ baseUrl: API_BASE_URL, hooks: tokenVaultHooks(env.createVault()) })
+      .get(`${OTHER_ORIGIN}/echo`);
+    await ky
+      .create({ hooks: tokenVaultHooks(env.createVault(), { origins: API_ORIGIN }) })
+      .get(`${OTHER_ORIGIN}/echo`);
+    expect(warning).not.toHaveBeenCalled();
   });
 });
 

@@ -410,6 +410,78 @@ export function describeAdapterContract(
       });
     }
 
+    describe('redirects (two real loopback origins: A allowed, B not)', () => {
+      const redirect = (from: string, status: number, to: string) =>
+        `${from}/redirect?status=${status}&to=${encodeURIComponent(to)}`;
+      /** A client whose allowed origin is loopback A, the token in `header`; the token is cached. */
+      async function clientOnA(header: string): Promise<AdapterContractClient> {
+        await vault.getToken();
+        return clientWith(header === 'Authorization' ? {} : { header }, `${env.loopback.a}/`);
+      }
+      const hitsAt = (server: 'a' | 'b', path: string) =>
+        env.loopback.hits.filter((hit) => hit.server === server && hit.path.startsWith(path));
+
+      for (const header of ['Authorization', 'X-Api-Token']) {
+        for (const [status, method] of [
+          [302, 'GET'],
+          [302, 'POST'],
+          [307, 'POST'],
+        ] as const) {
+          it(`${header}: a ${status} (${method}) from A to B does not take the token header to B`, async () => {
+            const via = await clientOnA(header);
+            const body = method === 'POST' ? contractBody('string').body : undefined;
+            const outcome = await send(
+              { method, url: redirect(env.loopback.a, status, `${env.loopback.b}/echo`), body },
+              via,
+            );
+            expect(outcome).toMatchObject({ ok: true, status: 200 });
+            const [first] = hitsAt('a', '/redirect');
+            expect(first?.headers[header.toLowerCase()]).toMatch(/^Bearer /); // the token went to A
+            const atB = hitsAt('b', '/echo');
+            expect(atB).toHaveLength(1);
+            expect(atB[0]?.headers).not.toHaveProperty('authorization');
+            expect(atB[0]?.headers).not.toHaveProperty(header.toLowerCase());
+            // fetch's method rules: a 302 turns a POST into a GET, a 307 keeps method and body
+            expect(atB[0]?.method).toBe(status === 307 ? method : 'GET');
+            expect(atB[0]?.body).toBe(status === 307 ? contractBody('string').expected : '');
+          });
+        }
+
+        it(`${header}: a same-origin redirect (A to A) keeps the token header`, async () => {
+          const via = await clientOnA(header);
+          const outcome = await send(
+            { method: 'GET', url: redirect(env.loopback.a, 302, `${env.loopback.a}/echo`) },
+            via,
+          );
+          expect(outcome).toMatchObject({ ok: true, status: 200 });
+          expect(hitsAt('a', '/echo')[0]?.headers[header.toLowerCase()]).toMatch(/^Bearer /);
+        });
+      }
+
+      it('a 401 from B reached through a redirect is not refreshed nor retried', async () => {
+        const via = await clientOnA('X-Api-Token');
+        const before = env.auth.stats.tokenRequests;
+        final401(
+          await send({ method: 'GET', url: redirect(env.loopback.a, 302, `${env.loopback.b}/401`) }, via),
+        );
+        expect(env.auth.stats.tokenRequests).toBe(before);
+        expect(hitsAt('b', '/401')).toHaveLength(1);
+        expect(hitsAt('b', '/401')[0]?.headers).not.toHaveProperty('x-api-token');
+      });
+
+      it('a 401 from A reached through a same-origin redirect is refreshed and retried once', async () => {
+        const via = await clientOnA('Authorization');
+        const before = env.auth.stats.tokenRequests;
+        final401(
+          await send({ method: 'GET', url: redirect(env.loopback.a, 302, `${env.loopback.a}/401`) }, via),
+        );
+        expect(env.auth.stats.tokenRequests - before).toBe(1);
+        const at401 = hitsAt('a', '/401');
+        expect(at401).toHaveLength(2);
+        expect(at401[0]?.headers.authorization).not.toBe(at401[1]?.headers.authorization);
+      });
+    });
+
     for (const phase of ['token expired', 'after a 401'] as const) {
       it(`refresh failure (${phase}): every request rejects with TokenRefreshError, none hangs`, async () => {
         await warmUp();

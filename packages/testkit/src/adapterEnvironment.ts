@@ -3,9 +3,11 @@
  * (MSW handlers, or the same handlers over real HTTP via `listen()`), a shared manual clock and
  * a vault whose `fetchToken` calls the mock token endpoint.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createTokenVault, type FetchToken, type TokenVault } from '@tokvault/core';
 import { createMockAuthServer, type MockAuthServer } from '@tokvault/msw';
-import { type HttpHandler, HttpResponse, http } from 'msw';
+import { type HttpHandler, HttpResponse, http, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
@@ -38,6 +40,111 @@ export interface EchoBody {
   headers: Record<string, string>;
   /** The body as text, or for multipart the form entries (`name=value` / `name=file:<text>`). */
   body: string;
+}
+
+/** A request one of the {@link LoopbackPair} servers received. */
+export interface LoopbackHit {
+  /** Which server: `'a'` or `'b'`. */
+  server: 'a' | 'b';
+  /** Path and query. */
+  path: string;
+  /** The request method. */
+  method: string;
+  /** Every request header (lower-case names). */
+  headers: Record<string, string>;
+  /** The body, as text. */
+  body: string;
+}
+
+/**
+ * Two real HTTP servers on loopback, two ports: two origins. Both answer:
+ * `/redirect?status=302&to=<url>` with that redirect, `/loop` with a 302 to itself, `/echo`
+ * with 200 and the request as JSON (`{ server, path, method, headers, body }`), `/401` with a
+ * 401 `invalid_token` challenge. MSW lets their requests through.
+ */
+export interface LoopbackPair {
+  /** Origin A (`http://127.0.0.1:<port>`), once started. */
+  readonly a: string;
+  /** Origin B, once started. */
+  readonly b: string;
+  /** Requests received, in arrival order (cleared by `reset`). */
+  readonly hits: LoopbackHit[];
+  /** Start both servers (idempotent). */
+  start(): Promise<void>;
+  /** Stop both servers. */
+  close(): Promise<void>;
+}
+
+/**
+ * Create the loopback server pair (not started).
+ *
+ * @example
+ * ```ts
+ * const pair = createLoopbackPair();
+ * await pair.start();
+ * await fetch(`${pair.a}/redirect?status=307&to=${encodeURIComponent(`${pair.b}/echo`)}`);
+ * ```
+ */
+export function createLoopbackPair(): LoopbackPair {
+  const hits: LoopbackHit[] = [];
+  const servers: Server[] = [];
+  const origins = { a: '', b: '' };
+  const serve = (server: 'a' | 'b') =>
+    createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const url = new URL(req.url ?? '/', origins[server]);
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).map(([name, value]) => [name, String(value)]),
+      );
+      const hit: LoopbackHit = {
+        server,
+        path: `${url.pathname}${url.search}`,
+        method: req.method ?? 'GET',
+        headers,
+        body: Buffer.concat(chunks).toString(),
+      };
+      hits.push(hit);
+      if (url.pathname === '/loop') {
+        res.writeHead(302, { location: '/loop' }).end();
+      } else if (url.pathname === '/redirect') {
+        const status = Number(url.searchParams.get('status') ?? 302);
+        res.writeHead(status, { location: url.searchParams.get('to') ?? '/echo' }).end();
+      } else if (url.pathname === '/401') {
+        res
+          .writeHead(401, {
+            'content-type': 'application/json',
+            'www-authenticate': 'Bearer error="invalid_token"',
+          })
+          .end(JSON.stringify({ error: 'invalid_token', server }));
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(hit));
+      }
+    });
+  return {
+    get a() {
+      return origins.a;
+    },
+    get b() {
+      return origins.b;
+    },
+    hits,
+    async start() {
+      if (servers.length > 0) return;
+      for (const name of ['a', 'b'] as const) {
+        const server = serve(name);
+        servers.push(server);
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        origins[name] = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      }
+    },
+    async close() {
+      for (const server of servers.splice(0)) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    },
+  };
 }
 
 /** A controllable gate: requests wait on it until `open()`. */
@@ -92,6 +199,8 @@ export interface AdapterEnvironment {
   readonly handlers: HttpHandler[];
   /** Hits per request id on the protected routes (echo + always-401), in arrival order. */
   readonly hits: ApiHit[];
+  /** Two real loopback origins for redirect tests (started by {@link useAdapterEnvironment}). */
+  readonly loopback: LoopbackPair;
   /** Hold protected echo requests (AFTER counting, BEFORE the token check) until opened. */
   holdEchoes(): Gate;
   /**
@@ -128,6 +237,7 @@ export function createAdapterEnvironment(apiOrigin: string): AdapterEnvironment 
     now,
   });
   const hits: ApiHit[] = [];
+  const loopback = createLoopbackPair();
   const vaults: TokenVault[] = [];
   const sourceErrors: unknown[] = [];
   let gate: Gate | undefined;
@@ -150,6 +260,8 @@ export function createAdapterEnvironment(apiOrigin: string): AdapterEnvironment 
     return HttpResponse.json(await echo(request, id));
   });
   const handlers: HttpHandler[] = [
+    // The loopback pair is real: MSW lets every request to 127.0.0.1 through.
+    http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()),
     // Falls through (no response) to the mock server's token endpoint once the gate opens.
     http.all(auth.tokenUrl, async () => {
       await tokenGate?.wait();
@@ -204,6 +316,7 @@ export function createAdapterEnvironment(apiOrigin: string): AdapterEnvironment 
     auth,
     handlers,
     hits,
+    loopback,
     sourceErrors,
     now,
     advance: (ms) => {
@@ -236,6 +349,7 @@ export function createAdapterEnvironment(apiOrigin: string): AdapterEnvironment 
       await Promise.all(vaults.splice(0).map((vault) => vault.close()));
       auth.reset();
       hits.length = 0;
+      loopback.hits.length = 0;
       sourceErrors.length = 0;
     },
   };
@@ -255,8 +369,14 @@ export function createAdapterEnvironment(apiOrigin: string): AdapterEnvironment 
 export function useAdapterEnvironment(...extra: HttpHandler[]): AdapterEnvironment {
   const env = createAdapterEnvironment(API_ORIGIN);
   const server = setupServer(...extra, ...env.handlers);
-  beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+  beforeAll(async () => {
+    await env.loopback.start();
+    server.listen({ onUnhandledFrame: 'error' });
+  });
   afterEach(() => env.reset());
-  afterAll(() => server.close());
+  afterAll(async () => {
+    server.close();
+    await env.loopback.close();
+  });
   return env;
 }

@@ -17,13 +17,21 @@ export {
   readContractResponse,
   toFetchBody,
 } from './adapterContract.js';
-export type { AdapterEnvironment, ApiHit, EchoBody, Gate } from './adapterEnvironment.js';
+export type {
+  AdapterEnvironment,
+  ApiHit,
+  EchoBody,
+  Gate,
+  LoopbackHit,
+  LoopbackPair,
+} from './adapterEnvironment.js';
 export {
   API_BASE_URL,
   API_ORIGIN,
   CONTRACT_CLIENT,
   CONTRACT_TTL_MS,
   createAdapterEnvironment,
+  createLoopbackPair,
   OTHER_ORIGIN,
   useAdapterEnvironment,
 } from './adapterEnvironment.js';

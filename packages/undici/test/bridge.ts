@@ -50,11 +50,18 @@ export function useMswBridge(): { port: () => number } {
   return { port: () => (server.address() as AddressInfo).port };
 }
 
-/** An undici `connect` option that dials `port` on loopback, whatever the origin. */
+/**
+ * An undici `connect` option that dials `port` on loopback, whatever the origin, except
+ * `http://127.0.0.1:<port>` origins (real loopback servers), which it dials as they are.
+ */
 export const connectTo =
   (port: () => number) =>
-  (_options: unknown, callback: (error: Error | null, socket: unknown) => void): unknown => {
-    const socket = connect(port(), '127.0.0.1');
+  (
+    options: { hostname?: string; port?: string | number },
+    callback: (error: Error | null, socket: unknown) => void,
+  ): unknown => {
+    const direct = options.hostname === '127.0.0.1' && options.port;
+    const socket = connect(direct ? Number(options.port) : port(), '127.0.0.1');
     socket.once('connect', () => callback(null, socket)).once('error', (error) => callback(error, null));
     return socket;
   };

@@ -52,9 +52,15 @@ for (const [version, undici] of [
   ['undici 7', undici7 as unknown as typeof undici8],
   ['undici 8', undici8],
 ] as const) {
-  const agents = ({ origin, vault, adapterOptions }: AdapterContractSetup) => {
+  /**
+   * A plain agent, and one with the interceptor plus, for `undici.request` (`follow`), undici's
+   * redirect interceptor composed after it, as the package documents.
+   */
+  const agents = (setup: AdapterContractSetup, follow: boolean) => {
     const plain = new undici.Agent({ connect: connectTo(bridge.port) as never });
-    const authorized = plain.compose(tokenVaultInterceptor(vault, { origins: origin, ...adapterOptions }));
+    const options = { origins: setup.origin, ...setup.adapterOptions };
+    const redirect = follow ? [undici.interceptors.redirect({ maxRedirections: 20 })] : [];
+    const authorized = plain.compose(tokenVaultInterceptor(setup.vault, options), ...redirect);
     return { plain, authorized };
   };
   /** Node's own fetch speaks the legacy handler API: undici 8 dispatchers need its wrapper (as `setGlobalDispatcher` does). */
@@ -62,8 +68,8 @@ for (const [version, undici] of [
     'Dispatcher1Wrapper' in undici ? new undici.Dispatcher1Wrapper(dispatcher) : dispatcher;
 
   const viaRequest: AdapterContractFactory = (setup) => {
+    const { plain, authorized } = agents(setup, true);
     const { baseUrl } = setup;
-    const { plain, authorized } = agents(setup);
     return {
       httpErrors: 'resolve',
       async send({ method, url, body, signal, optOut }) {
@@ -87,8 +93,8 @@ for (const [version, undici] of [
   };
 
   const viaFetch: AdapterContractFactory = (setup) => {
+    const { plain, authorized } = agents(setup, false);
     const { baseUrl } = setup;
-    const { plain, authorized } = agents(setup);
     const [plainFetch, authorizedFetch] = [forNodeFetch(plain), forNodeFetch(authorized)];
     return {
       httpErrors: 'resolve',
@@ -106,6 +112,7 @@ for (const [version, undici] of [
         const cause = (error as { cause?: unknown }).cause;
         if (error instanceof TypeError && cause instanceof TokenRefreshError)
           return { kind: 'refresh', error: cause };
+        // any other vault error (e.g. a bad formatHeader result) is the cause of fetch's TypeError
         if (error instanceof TypeError && cause instanceof TokVaultError)
           return { kind: 'other', error: cause };
         return classifyVaultError(error, request) ?? { kind: 'other', error };
