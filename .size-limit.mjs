@@ -15,9 +15,10 @@ import { builtinModules } from 'node:module';
 
 /** @type {Array<{ pkg: string, entry?: string, limit?: string }>} */
 const budgets = [
-  // 4.8 kB: +0.34 kB for the store catch-up (a rotated refresh token the store missed) and the
-  // waiter keep-alive of a refresh (issue 13 items 6 and 7); issue 19 owns the trim.
-  { pkg: 'core', limit: '4.8 kB' },
+  // 5.4 kB (measured 5.34 kB): issue 13 added the header-value check at entry, the one options
+  // checker and method-argument checks, the wire-format token, the store catch-up (a rotated
+  // refresh token the store missed) and the waiter keep-alive. Issue 19 owns the trim.
+  { pkg: 'core', limit: '5.4 kB' },
   { pkg: 'core', entry: 'oauth2' },
   // Shared by the adapters: paid once by an app that uses any of them (mostly option checks).
   { pkg: 'core', entry: 'adapter' },
