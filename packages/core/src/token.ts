@@ -2,6 +2,7 @@
  * Token normalisation: what `fetchToken` may return, and the frozen `Token` the vault hands out.
  */
 import { TokenRefreshError } from './errors.js';
+import { REDACTED } from './redact.js';
 
 /**
  * What `fetchToken` may resolve to (besides a bare access-token string).
@@ -78,9 +79,6 @@ export interface Token {
    */
   readonly raw?: unknown;
 }
-
-/** What a secret is replaced with in `toJSON`, `inspect` and error messages. */
-export const REDACTED = '[redacted]';
 
 /** The token without its secrets (`raw` is not enumerable, so it is left out too). */
 function redacted(token: Token): object {

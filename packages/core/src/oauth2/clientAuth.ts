@@ -4,6 +4,7 @@
  * `none` for public clients.
  */
 import { TokenRefreshError } from '../errors.js';
+import { redact } from '../redact.js';
 import {
   importHmacKey,
   importSigningKey,
@@ -136,7 +137,7 @@ export function resolveClientAuth(
     return key.catch((cause: unknown) => {
       key = undefined;
       throw new TokenRefreshError(`${source}: the client key could not be imported`, {
-        cause,
+        cause: redact(cause, [clientSecret]),
         retryable: false,
         code: 'invalid_client_key',
       });
