@@ -21,137 +21,132 @@ export const REDACTED = '[redacted]';
 /** Keys whose values are credentials (lower case, without `_` and `-`). */
 const SECRET_KEY =
   /^(?:(?:proxy)?authorization|(?:set)?cookie|(?:client|api)?secret|(?:access|refresh|id|subject|actor)?token|(?:client)?assertion|password|codeverifier|x?apikey)$/;
-/** Form parameters that are credentials besides those: authorization and device codes. */
-const SECRET_PARAM = /^(?:device)?code$/;
 /** Live transport objects: dropped, never copied. */
 const DROPPED = /^(?:request|socket|agent|https?agent|_currentrequest|_redirectable|connection)$/;
-/** A credential in free text. */
-const CREDENTIAL = /\b(Basic|Bearer) +[\w+/=.~-]{8,}/g;
 /** Hidden fields of an error that are copied too. */
 const ERROR_FIELDS = ['message', 'name', 'cause', 'errors'];
-const MAX_DEPTH = 12;
-const MAX_NODES = 2000;
+const LIMIT = 12;
 
 const norm = (key: string): string => key.toLowerCase().replace(/[-_]/g, '');
 const form = (value: string): string => new URLSearchParams({ v: value }).toString().slice(2);
 const escapeJson = (value: string): string => JSON.stringify(value).slice(1, -1);
-const lowerHex = (value: string): string => value.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase());
-
-function base64(value: string): string {
-  let binary = '';
-  for (const byte of new TextEncoder().encode(value)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/=+$/, '');
-}
 
 /** Every form `secret` can travel or be printed in (for a credential header: its parts too). */
 function formsOf(secret: string, out: Set<string>): void {
-  const credential = /^(Basic|Bearer) +(\S+)$/i.exec(secret);
-  if (credential) {
-    const token = credential[2]!;
+  const [, scheme, token] = /^(Basic|Bearer) +(\S+)$/i.exec(secret) ?? [];
+  if (token) {
     out.add(token);
-    if (credential[1]!.toLowerCase() === 'basic') {
-      try {
+    try {
+      if (/^basic$/i.test(scheme!)) {
         const pair = new TextDecoder().decode(Uint8Array.from(atob(token), (c) => c.charCodeAt(0)));
-        const secretPart = pair.slice(pair.indexOf(':') + 1);
-        formsOf(pair, out);
-        formsOf(secretPart, out);
-        formsOf(decodeURIComponent(secretPart.replaceAll('+', ' ')), out);
-      } catch {}
-    }
+        const part = pair.slice(pair.indexOf(':') + 1);
+        for (const value of [pair, part, decodeURIComponent(part.replaceAll('+', ' '))]) formsOf(value, out);
+      }
+    } catch {}
   }
-  const encoded = [secret, form(secret), lowerHex(form(secret)), escapeJson(secret), base64(secret)];
-  encoded.push(encoded[4]!.replaceAll('+', '-').replaceAll('/', '_'));
+  let binary = '';
+  for (const byte of new TextEncoder().encode(secret)) binary += String.fromCharCode(byte);
+  const base64 = btoa(binary).replace(/=+$/, '');
+  const encoded = [
+    secret,
+    form(secret),
+    escapeJson(secret),
+    base64,
+    base64.replace(/[+/]/g, (c) => (c === '+' ? '-' : '_')),
+  ];
+  // JSON with non-ASCII escaped (`\u00e9`), as some servers write it.
   encoded.push(
-    escapeJson(secret).replace(/[^\0-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    escapeJson(secret).replace(/[^\0-~]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
   );
   try {
-    encoded.push(encodeURIComponent(secret), lowerHex(encodeURIComponent(secret)));
+    encoded.push(encodeURIComponent(secret));
   } catch {} // a lone surrogate: not percent-encodable, the form encoding covers it
-  for (const value of encoded) if (value) out.add(value);
+  for (const value of encoded) {
+    out.add(value);
+    out.add(value.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()));
+  }
+  out.delete('');
+}
+
+/** Own enumerable fields, or the entries of a `Headers`, `URLSearchParams`, `FormData` or `Map`. */
+function entriesOf(value: object): Array<[string, unknown]> {
+  const entries = Object.entries(value);
+  const iterate = (value as { entries?: unknown }).entries;
+  try {
+    if (!entries.length && typeof iterate === 'function' && !Array.isArray(value))
+      return [...(iterate.call(value) as Iterable<[unknown, unknown]>)].map(([k, v]) => [String(k), v]);
+  } catch {}
+  return entries;
 }
 
 /** The redaction of one value: `known` secrets plus those found in `root`. */
 function redactor(root: unknown, known: Iterable<string | undefined>) {
   const found = new Set<string>();
   for (const secret of known) if (secret) found.add(secret);
-
-  // Pass 1: collect the credentials the graph itself carries.
-  const seen = new Set<unknown>();
-  const harvestText = (text: string): void => {
-    if (/=/.test(text) && !/\s/.test(text.trim())) {
-      for (const [key, value] of new URLSearchParams(text)) {
-        if (value && (SECRET_KEY.test(norm(key)) || SECRET_PARAM.test(norm(key)))) found.add(value);
+  const visited = new Set<unknown>();
+  // Pass 1: collect the credentials the graph itself carries (fields, form bodies).
+  const harvest = (value: unknown, depth: number): void => {
+    if (typeof value === 'string' && /^[^\s=&]+=[^\s]*$/.test(value)) {
+      for (const [key, param] of new URLSearchParams(value)) {
+        if (param && (SECRET_KEY.test(norm(key)) || /^(device)?code$/.test(norm(key)))) found.add(param);
       }
     }
-    if (/^\s*[{[]/.test(text)) {
-      try {
-        harvest(JSON.parse(text), 0);
-      } catch {}
-    }
-  };
-  const harvest = (value: unknown, depth: number): void => {
-    if (typeof value === 'string') {
-      harvestText(value);
-      return;
-    }
-    if (typeof value !== 'object' || value === null || depth > MAX_DEPTH || seen.has(value)) return;
-    if (seen.size > MAX_NODES) return;
-    seen.add(value);
+    if (typeof value !== 'object' || !value || depth > LIMIT || visited.has(value)) return;
+    visited.add(value);
     for (const [key, child] of entriesOf(value)) {
-      if (DROPPED.test(norm(key))) continue;
-      if (SECRET_KEY.test(norm(key)) && typeof child === 'string' && child) found.add(child);
-      else harvest(child, depth + 1);
+      if (SECRET_KEY.test(norm(key)) && typeof child === 'string') found.add(child);
+      else if (!DROPPED.test(norm(key))) harvest(child, depth + 1);
     }
   };
   harvest(root, 0);
-
   const forms = new Set<string>();
   for (const secret of found) formsOf(secret, forms);
   // Longest first: a secret that contains another one is replaced whole.
   const ordered = [...forms].sort((a, b) => b.length - a.length);
   const text = (value: string): string => {
-    let out = value.replace(CREDENTIAL, `$1 ${REDACTED}`);
+    let out = value.replace(/\b(Basic|Bearer) +[\w+/=.~-]{8,}/g, `$1 ${REDACTED}`);
     for (const secret of ordered) out = out.split(secret).join(REDACTED);
     return out;
   };
 
   // Pass 2: copy.
   const copies = new Map<object, unknown>();
-  let nodes = 0;
   const copy = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return text(value);
-    if (typeof value === 'function') return undefined;
-    if (typeof value !== 'object' || value === null) return value;
+    if (typeof value !== 'object' || !value || value instanceof Date) return value;
     if (copies.has(value)) return copies.get(value) ?? '[Circular]';
-    if (depth > MAX_DEPTH || ++nodes > MAX_NODES) return '[…]';
-    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-      return `[${value.constructor.name} ${value.byteLength} bytes]`;
-    }
-    if (value instanceof Date) return value;
+    if (depth > LIMIT || copies.size > 100 * LIMIT) return '[…]';
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return `[${value.byteLength} bytes]`;
     copies.set(value, undefined); // in progress: a reference back to it is a cycle
-    let out: Record<string, unknown>;
-    if (Array.isArray(value)) {
-      out = value.map((item) => copy(item, depth + 1)) as unknown as Record<string, unknown>;
-    } else if (isError(value)) {
-      out = copyError(value, depth);
+    let out: object;
+    if (Array.isArray(value)) out = value.map((item) => copy(item, depth + 1));
+    else if (value instanceof Error || Object.prototype.toString.call(value) === '[object Error]') {
+      const error = value as Error;
+      out = new Error();
+      delete (out as Error).stack;
+      // The original's prototype keeps `instanceof`; one whose getters or methods need the
+      // original's private state (`DOMException`'s `name`, a `toJSON` reading `#fields`) throws
+      // when read from the copy, which then gets `Error.prototype` instead.
+      Object.setPrototypeOf(out, Object.getPrototypeOf(error));
+      copyFields(error, out, depth);
+      if (!Object.hasOwn(out, 'message')) set(out, 'message', String(error.message), depth, false);
+      try {
+        `${out}${JSON.stringify(out)}`;
+      } catch {
+        Object.setPrototypeOf(out, Error.prototype);
+      }
+      if ((out as Error).name !== error.name) set(out, 'name', String(error.name), depth, false);
     } else {
       out = {};
-      for (const [key, child] of entriesOf(value)) setField(out, key, child, depth, true);
+      for (const [key, child] of entriesOf(value)) set(out, key, child, depth, true);
     }
     copies.set(value, out);
     return out;
   };
-  const setField = (
-    target: object,
-    key: string,
-    value: unknown,
-    depth: number,
-    enumerable: boolean,
-  ): void => {
-    const drop = DROPPED.test(norm(key)) || typeof value === 'function';
+  const set = (target: object, key: string, value: unknown, depth: number, enumerable: boolean): void => {
     const safe = SECRET_KEY.test(norm(key)) && value != null ? REDACTED : copy(value, depth + 1);
     try {
-      if (drop) Reflect.deleteProperty(target, key);
+      if (DROPPED.test(norm(key)) || typeof value === 'function') Reflect.deleteProperty(target, key);
       else
         Object.defineProperty(target, key, { value: safe, enumerable, writable: true, configurable: true });
     } catch {} // a frozen field (in place) stays as it is
@@ -160,64 +155,14 @@ function redactor(root: unknown, known: Iterable<string | undefined>) {
   const copyFields = (error: Error, target: object, depth: number): void => {
     for (const key of Object.getOwnPropertyNames(error)) {
       const descriptor = Object.getOwnPropertyDescriptor(error, key)!;
-      if (key === 'stack' || !('value' in descriptor)) continue;
       const { enumerable = false } = descriptor;
-      if (enumerable || ERROR_FIELDS.includes(key))
-        setField(target, key, descriptor.value, depth, enumerable);
+      if (key !== 'stack' && 'value' in descriptor && (enumerable || ERROR_FIELDS.includes(key)))
+        set(target, key, descriptor.value, depth, enumerable);
     }
     // V8's `stack` is an accessor; a data property with the redacted text replaces it.
-    if (typeof error.stack === 'string') setField(target, 'stack', error.stack, depth, false);
-  };
-  const copyError = (error: Error, depth: number): Record<string, unknown> => {
-    const out = new Error() as unknown as Record<string, unknown>;
-    delete out.stack;
-    Object.setPrototypeOf(out, safePrototype(error));
-    copyFields(error, out, depth);
-    if (!Object.hasOwn(out, 'message')) setField(out, 'message', String(error.message), depth, false);
-    if (out.name !== error.name) setField(out, 'name', String(error.name), depth, false);
-    // A prototype method that reads private state of the original (toJSON, toString) would throw.
-    try {
-      String(out);
-      JSON.stringify(out);
-    } catch {
-      Object.setPrototypeOf(out, Error.prototype);
-    }
-    return out;
+    if (typeof error.stack === 'string') set(target, 'stack', error.stack, depth, false);
   };
   return { text, copy, copyFields };
-}
-
-function isError(value: object): value is Error {
-  return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
-}
-
-/**
- * The original's prototype when it is plain data and methods (so `instanceof` still holds),
- * else `Error.prototype`: getters (e.g. `DOMException`'s `name`) and custom `util.inspect`
- * would read state the copy does not have.
- */
-function safePrototype(error: Error): object {
-  const prototype = Object.getPrototypeOf(error) as object | null;
-  for (let p = prototype; p && p !== Error.prototype; p = Object.getPrototypeOf(p)) {
-    const descriptors = Object.getOwnPropertyDescriptors(p);
-    const accessor = Reflect.ownKeys(descriptors).some(
-      (key) => !('value' in descriptors[key as string]!) || key === Symbol.for('nodejs.util.inspect.custom'),
-    );
-    if (accessor || p === Object.prototype) return Error.prototype;
-  }
-  return prototype ?? Error.prototype;
-}
-
-/** Own enumerable fields, or the entries of a `Headers`, `URLSearchParams`, `FormData` or `Map`. */
-function entriesOf(value: object): Array<[string, unknown]> {
-  const entries = Object.entries(value);
-  const iterate = (value as { entries?: unknown }).entries;
-  if (entries.length === 0 && typeof iterate === 'function' && !Array.isArray(value)) {
-    try {
-      return [...(iterate.call(value) as Iterable<[unknown, unknown]>)].map(([k, v]) => [String(k), v]);
-    } catch {}
-  }
-  return entries;
 }
 
 /**

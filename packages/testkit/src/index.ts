@@ -36,5 +36,6 @@ export type {
   RunningOidcProvider,
 } from './oidcProvider.js';
 export { startOidcProvider } from './oidcProvider.js';
+export { findLeak, renderings, secretArbitrary, secretEncodings } from './secretLeaks.js';
 export type { StoreContractFactory, StoreContractSubject } from './storeContract.js';
 export { describeTokenStoreContract } from './storeContract.js';

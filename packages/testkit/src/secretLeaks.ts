@@ -1,0 +1,92 @@
+/**
+ * Checking that secrets stay secret in everything a user can print: every rendering of an error
+ * (or an event payload) and every encoding a secret can take on the way.
+ */
+import { format, inspect } from 'node:util';
+import fc from 'fast-check';
+
+/**
+ * Secrets as users and servers make them: 12-40 characters with `+`, `/`, `=`, `%`, spaces and
+ * unicode mixed in (`headerSafe`: visible ASCII only, as an access token sent in a header must be).
+ */
+export function secretArbitrary(headerSafe = false): fc.Arbitrary<string> {
+  const special = fc.constantFrom('+', '/', '=', '%', '%2B', '&', '"', "'", '\\');
+  const unit = headerSafe
+    ? fc.oneof(special, fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }))
+    : fc.oneof(
+        special,
+        fc.constantFrom(' ', 'é', '€', '😀', 'ß', '\u00a0'),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+      );
+  return fc
+    .array(unit, { minLength: 6, maxLength: 20 })
+    .map((parts) => `S${parts.join('')}`)
+    .map((s) => (headerSafe ? s.replace(/[^\x21-\x7e]/g, 'x') : s))
+    .filter((s) => s.length >= 12 && s.length <= 60 && s.trim() === s);
+}
+
+const formEncode = (value: string): string => new URLSearchParams({ v: value }).toString().slice(2);
+
+function base64(value: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(value)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/**
+ * The ways `secret` can show up in a text: raw, form-encoded, percent-encoded (either case),
+ * base64 and base64url (unpadded), JSON- and `util.inspect`-escaped, and as a Basic credential
+ * of `clientId` (raw and form-encoded `id:secret`).
+ */
+export function secretEncodings(secret: string, clientId = 'app'): string[] {
+  const out = new Set<string>([secret, formEncode(secret), JSON.stringify(secret).slice(1, -1)]);
+  out.add(inspect(secret).slice(1, -1));
+  try {
+    out.add(encodeURIComponent(secret));
+  } catch {}
+  for (const pair of [`${clientId}:${secret}`, `${formEncode(clientId)}:${formEncode(secret)}`]) {
+    out.add(base64(pair).replace(/=+$/, ''));
+    out.add(base64(pair).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  out.add(base64(secret).replace(/=+$/, ''));
+  out.add(base64(secret).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'));
+  for (const value of [...out]) out.add(value.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()));
+  return [...out].filter((value) => value.length >= 4);
+}
+
+/**
+ * Everything a user can print of `value`: `message`, `String()`, `JSON.stringify`,
+ * `util.inspect` at full depth, and what `console.log` prints (`util.format`), plus the
+ * `message` of every `cause` down the chain.
+ */
+export function renderings(value: unknown): string[] {
+  const out = [String(value), format(value)];
+  out.push(inspect(value, { depth: Number.POSITIVE_INFINITY }));
+  out.push(JSON.stringify(value) ?? '');
+  for (let e = value, i = 0; e && i < 10; i++, e = (e as { cause?: unknown }).cause) {
+    const { message } = e as { message?: unknown };
+    if (typeof message === 'string') out.push(message);
+  }
+  return out;
+}
+
+/**
+ * The first rendering of `values` that shows one of `secrets` in any encoding, described for a
+ * test failure; `undefined` if none does.
+ *
+ * @example
+ * ```ts
+ * expect(findLeak([error], [clientSecret, refreshToken])).toBeUndefined();
+ * ```
+ */
+export function findLeak(values: unknown[], secrets: string[], clientId = 'app'): string | undefined {
+  for (const value of values) {
+    for (const text of renderings(value)) {
+      for (const secret of secrets) {
+        const hit = secretEncodings(secret, clientId).find((encoding) => text.includes(encoding));
+        if (hit !== undefined) return `${JSON.stringify(hit)} (of ${JSON.stringify(secret)}) in:\n${text}`;
+      }
+    }
+  }
+  return undefined;
+}
