@@ -7,7 +7,7 @@ import { TokenRefreshError, TokVaultError } from './errors.js';
 import type { RefreshReason } from './events.js';
 import { type Entry, toEntry } from './expiry.js';
 import type { ResolvedOptions } from './options.js';
-import { redact, redactInPlace, redactText } from './redact.js';
+import { redact, redactInPlace } from './redact.js';
 import { backoffDelay } from './retry.js';
 import { normalizeToken, type Token } from './token.js';
 
@@ -47,7 +47,7 @@ export function toRefreshError(
   return new TokenRefreshError(`Token refresh for vault "${vaultName}" failed: ${detail}`, {
     cause,
     retryable: retryable !== false,
-    code: typeof code === 'string' ? redactText(code, secrets) : undefined,
+    code: typeof code === 'string' ? code : undefined,
     retryAfterMs: typeof retryAfterMs === 'number' && retryAfterMs >= 0 ? retryAfterMs : undefined,
   });
 }

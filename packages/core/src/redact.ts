@@ -101,13 +101,15 @@ function redactor(root: unknown, known: Iterable<string | undefined>) {
   harvest(root, 0);
   const forms = new Set<string>();
   for (const secret of found) formsOf(secret, forms);
-  // Longest first: a secret that contains another one is replaced whole.
-  const ordered = [...forms].sort((a, b) => b.length - a.length);
-  const text = (value: string): string => {
-    let out = value.replace(/\b(Basic|Bearer) +[\w+/=.~-]{8,}/g, `$1 ${REDACTED}`);
-    for (const secret of ordered) out = out.split(secret).join(REDACTED);
-    return out;
-  };
+  // One pass, longest first: a secret that contains another one is replaced whole, and a
+  // replacement is never searched again (a one-letter token would eat the marker).
+  const pattern = [...forms]
+    .sort((a, b) => b.length - a.length)
+    .map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  // Any `Basic`/`Bearer` credential too, keeping its scheme.
+  const secretsRegExp = new RegExp(['\\b(Basic|Bearer) +[\\w+/=.~-]{8,}', ...pattern].join('|'), 'g');
+  const text = (value: string): string =>
+    value.replace(secretsRegExp, (_, scheme?: string) => (scheme ? `${scheme} ${REDACTED}` : REDACTED));
 
   // Pass 2: copy.
   const copies = new Map<object, unknown>();
@@ -144,7 +146,13 @@ function redactor(root: unknown, known: Iterable<string | undefined>) {
     return out;
   };
   const set = (target: object, key: string, value: unknown, depth: number, enumerable: boolean): void => {
-    const safe = SECRET_KEY.test(norm(key)) && value != null ? REDACTED : copy(value, depth + 1);
+    // `code` is a machine-readable identifier (`invalid_grant`, `ECONNREFUSED`): kept as is.
+    const safe =
+      SECRET_KEY.test(norm(key)) && value != null
+        ? REDACTED
+        : key === 'code' && typeof value === 'string'
+          ? value
+          : copy(value, depth + 1);
     try {
       if (DROPPED.test(norm(key)) || typeof value === 'function') Reflect.deleteProperty(target, key);
       else
