@@ -6,52 +6,22 @@
  * `error_uri` and extra fields. No rendering of any error or event shows any encoding of any secret.
  * The axios paths (an `AxiosError` cause, an axios-based `fetch`) are in packages/axios.
  */
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { findLeak, secretArbitrary } from '@tokvault/testkit';
+import {
+  type EchoingTokenServer,
+  findLeak,
+  secretArbitrary,
+  startEchoingTokenServer,
+} from '@tokvault/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVault, type FetchToken, TokenRefreshError, type TokenVault } from '../src/index.js';
 import { clientCredentials, refreshTokenGrant, revocation } from '../src/oauth2.js';
 
-let status = 400;
-let server: Server;
-let base = '';
-let closedPort = 0;
-
-/** Everything the request carried, decoded every way a careless server would. */
-function echoOf(auth: string, body: string): string {
-  const decoded: string[] = [...new URLSearchParams(body).values(), auth, body];
-  const pair = Buffer.from(auth.replace(/^Basic /, ''), 'base64').toString('utf8');
-  decoded.push(pair, ...pair.split(':').map((part) => new URLSearchParams(`v=${part}`).get('v') ?? ''));
-  return decoded.join(' | ');
-}
-
+let hostile: EchoingTokenServer;
 beforeAll(async () => {
-  server = createServer(async (request, response) => {
-    let body = '';
-    for await (const chunk of request) body += chunk;
-    const echo = echoOf(request.headers.authorization ?? '', body);
-    response.writeHead(status, { 'content-type': 'application/json' });
-    response.end(
-      JSON.stringify({
-        error: status === 400 ? 'invalid_grant' : 'server_error',
-        error_description: `rejected: ${echo}`,
-        error_uri: `https://errors.example/?echo=${encodeURIComponent(echo)}&raw=${body}`,
-        echo: body,
-      }),
-    );
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const closed = createServer().listen(0, '127.0.0.1');
-  await once(closed, 'listening');
-  closedPort = (closed.address() as AddressInfo).port;
-  await new Promise((resolve) => closed.close(resolve));
+  hostile = await startEchoingTokenServer();
 });
-afterAll(() => new Promise((resolve) => server.close(resolve)));
+afterAll(() => hostile.close());
 
 /** Run `act` on a fresh vault and collect its rejection plus every error event payload. */
 async function failures(
@@ -84,8 +54,8 @@ describe('secrets stay secret in the whole error graph (property, hostile loopba
     await fc.assert(
       fc.asyncProperty(secrets, async ({ clientSecret, refreshToken, accessToken, rejected }) => {
         fc.pre(new Set([clientSecret, refreshToken, accessToken]).size === 3);
-        status = rejected;
-        const tokenUrl = `${base}/token`;
+        hostile.status = rejected;
+        const tokenUrl = `${hostile.url}/token`;
         const client = { clientId: 'app', clientSecret };
         const session = { accessToken, refreshToken, expiresIn: 3600 };
         const outputs: unknown[] = [];
@@ -106,7 +76,7 @@ describe('secrets stay secret in the whole error graph (property, hostile loopba
           ...(await failures(
             {
               fetchToken: async () => session,
-              revokeToken: revocation({ revocationUrl: `${base}/revoke`, ...client }),
+              revokeToken: revocation({ revocationUrl: `${hostile.url}/revoke`, ...client }),
             },
             async (vault) => {
               await vault.getToken();
@@ -118,7 +88,7 @@ describe('secrets stay secret in the whole error graph (property, hostile loopba
         // A network error (a closed loopback port), with the secret in the Basic header.
         const unreachable = clientCredentials({
           ...client,
-          tokenUrl: `http://127.0.0.1:${closedPort}/token`,
+          tokenUrl: `http://127.0.0.1:${hostile.closedPort}/token`,
         });
         outputs.push(...(await failures({ fetchToken: unreachable }, (vault) => vault.getToken())));
 

@@ -36,6 +36,13 @@ export type {
   RunningOidcProvider,
 } from './oidcProvider.js';
 export { startOidcProvider } from './oidcProvider.js';
-export { findLeak, renderings, secretArbitrary, secretEncodings } from './secretLeaks.js';
+export type { EchoingTokenServer } from './secretLeaks.js';
+export {
+  findLeak,
+  renderings,
+  secretArbitrary,
+  secretEncodings,
+  startEchoingTokenServer,
+} from './secretLeaks.js';
 export type { StoreContractFactory, StoreContractSubject } from './storeContract.js';
 export { describeTokenStoreContract } from './storeContract.js';

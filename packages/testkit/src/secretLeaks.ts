@@ -2,6 +2,9 @@
  * Checking that secrets stay secret in everything a user can print: every rendering of an error
  * (or an event payload) and every encoding a secret can take on the way.
  */
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { format, inspect } from 'node:util';
 import fc from 'fast-check';
 
@@ -89,4 +92,64 @@ export function findLeak(values: unknown[], secrets: string[], clientId = 'app')
     }
   }
   return undefined;
+}
+
+/** A running {@link startEchoingTokenServer}. */
+export interface EchoingTokenServer {
+  /** `http://127.0.0.1:<port>`: every path answers the same way. */
+  readonly url: string;
+  /** The status of the next answers (400: `invalid_grant`, else `server_error`). @default 400 */
+  status: number;
+  /** A loopback port nothing listens on (for network errors). */
+  readonly closedPort: number;
+  close(): Promise<void>;
+}
+
+/** Everything a request carried, decoded every way a careless server would. */
+function echoOf(auth: string, body: string): string {
+  const decoded: string[] = [...new URLSearchParams(body).values(), auth, body];
+  const pair = Buffer.from(auth.replace(/^Basic /, ''), 'base64').toString('utf8');
+  decoded.push(pair, ...pair.split(':').map((part) => new URLSearchParams(`v=${part}`).get('v') ?? ''));
+  return decoded.join(' | ');
+}
+
+/**
+ * A HOSTILE token endpoint on loopback: it refuses every request and echoes everything it
+ * received (form values, the `Authorization` header raw and decoded, the raw body) in
+ * `error_description`, `error_uri` (percent-encoded and raw) and an extra `echo` field.
+ *
+ * @example
+ * ```ts
+ * const hostile = await startEchoingTokenServer();
+ * clientCredentials({ tokenUrl: `${hostile.url}/token`, clientId: 'app', clientSecret });
+ * ```
+ */
+export async function startEchoingTokenServer(): Promise<EchoingTokenServer> {
+  const server = createServer(async (request, response) => {
+    let body = '';
+    for await (const chunk of request) body += chunk;
+    const echo = echoOf(request.headers.authorization ?? '', body);
+    response.writeHead(state.status, { 'content-type': 'application/json' });
+    response.end(
+      JSON.stringify({
+        error: state.status === 400 ? 'invalid_grant' : 'server_error',
+        error_description: `rejected: ${echo}`,
+        error_uri: `https://errors.example/?echo=${encodeURIComponent(echo)}&raw=${body}`,
+        echo: body,
+      }),
+    );
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const closed = createServer().listen(0, '127.0.0.1');
+  await once(closed, 'listening');
+  const closedPort = (closed.address() as AddressInfo).port;
+  await new Promise((resolve) => closed.close(resolve));
+  const state: EchoingTokenServer = {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    status: 400,
+    closedPort,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+  return state;
 }
