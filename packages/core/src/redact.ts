@@ -10,7 +10,7 @@
  *   credential parameters of form bodies such as axios's `config.data`), in every encoding it
  *   travels in: raw, form-encoded, percent-encoded (upper and lower case), base64, base64url,
  *   JSON-escaped; a Basic credential also as its decoded `id:secret` and secret;
- * - any `Basic …` or `Bearer …` credential in a text;
+ * - any `Basic …` or `Bearer …` credential in a text (also percent-encoded);
  * - live transport objects (`request`, `socket`, `agent`…: a request's raw text has its headers)
  *   and functions; binary data is replaced by its size.
  */
@@ -21,15 +21,22 @@ export const REDACTED = '[redacted]';
 /** Keys whose values are credentials (lower case, without `_` and `-`). */
 const SECRET_KEY =
   /^(?:(?:proxy)?authorization|(?:set)?cookie|(?:client|api)?secret|(?:access|refresh|id|subject|actor)?token|(?:client)?assertion|password|codeverifier|x?apikey)$/;
-/** Live transport objects: dropped, never copied. */
-const DROPPED = /^(?:request|socket|agent|https?agent|_currentrequest|_redirectable|connection)$/;
+/** Live transport objects (and `_private` fields): dropped, never copied. */
+const DROPPED = /^(?:_.*|request|req|res|socket|agent|https?agent|connection)$/;
 /** Hidden fields of an error that are copied too. */
 const ERROR_FIELDS = ['message', 'name', 'cause', 'errors'];
 const LIMIT = 12;
 
-const norm = (key: string): string => key.toLowerCase().replace(/[-_]/g, '');
+const norm = (key: string): string => key.toLowerCase().replace(/(?!^)[-_]/g, '');
 const form = (value: string): string => new URLSearchParams({ v: value }).toString().slice(2);
 const escapeJson = (value: string): string => JSON.stringify(value).slice(1, -1);
+
+/** Unpadded base64 of the UTF-8 bytes of `value`. */
+function toBase64(value: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(value)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/=+$/, '');
+}
 
 /** Every form `secret` can travel or be printed in (for a credential header: its parts too). */
 function formsOf(secret: string, out: Set<string>): void {
@@ -44,9 +51,7 @@ function formsOf(secret: string, out: Set<string>): void {
       }
     } catch {}
   }
-  let binary = '';
-  for (const byte of new TextEncoder().encode(secret)) binary += String.fromCharCode(byte);
-  const base64 = btoa(binary).replace(/=+$/, '');
+  const base64 = toBase64(secret);
   const encoded = [
     secret,
     form(secret),
@@ -68,15 +73,22 @@ function formsOf(secret: string, out: Set<string>): void {
   out.delete('');
 }
 
-/** Own enumerable fields, or the entries of a `Headers`, `URLSearchParams`, `FormData` or `Map`. */
+/**
+ * Own enumerable data fields (getters are never run: a socket's throw), or the entries of a
+ * `Headers`, `URLSearchParams`, `FormData` or `Map`.
+ */
 function entriesOf(value: object): Array<[string, unknown]> {
-  const entries = Object.entries(value);
-  const iterate = (value as { entries?: unknown }).entries;
+  const out: Array<[string, unknown]> = [];
   try {
-    if (!entries.length && typeof iterate === 'function' && !Array.isArray(value))
+    for (const key of Object.keys(value)) {
+      const descriptor = Object.getOwnPropertyDescriptor(value, key);
+      if (descriptor && 'value' in descriptor) out.push([key, descriptor.value]);
+    }
+    const iterate = (value as { entries?: unknown }).entries;
+    if (!out.length && typeof iterate === 'function' && !Array.isArray(value))
       return [...(iterate.call(value) as Iterable<[unknown, unknown]>)].map(([k, v]) => [String(k), v]);
   } catch {}
-  return entries;
+  return out;
 }
 
 /** The redaction of one value: `known` secrets plus those found in `root`. */
@@ -93,6 +105,12 @@ function redactor(root: unknown, known: Iterable<string | undefined>) {
     }
     if (typeof value !== 'object' || !value || depth > LIMIT || visited.has(value)) return;
     visited.add(value);
+    // `{ username, password }` (axios `auth`) becomes a Basic header: raw and form-encoded.
+    const { username, password } = value as Record<string, unknown>;
+    if (typeof username === 'string' && typeof password === 'string') {
+      found.add(`Basic ${toBase64(`${username}:${password}`)}`);
+      found.add(`Basic ${toBase64(`${form(username)}:${form(password)}`)}`);
+    }
     for (const [key, child] of entriesOf(value)) {
       if (SECRET_KEY.test(norm(key)) && typeof child === 'string') found.add(child);
       else if (!DROPPED.test(norm(key))) harvest(child, depth + 1);
@@ -107,7 +125,7 @@ function redactor(root: unknown, known: Iterable<string | undefined>) {
     .sort((a, b) => b.length - a.length)
     .map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   // Any `Basic`/`Bearer` credential too, keeping its scheme.
-  const secretsRegExp = new RegExp(['\\b(Basic|Bearer) +[\\w+/=.~-]{8,}', ...pattern].join('|'), 'g');
+  const secretsRegExp = new RegExp(['\\b(Basic|Bearer)(?: +|%20)[\\w+/=.~-]{8,}', ...pattern].join('|'), 'g');
   const text = (value: string): string =>
     value.replace(secretsRegExp, (_, scheme?: string) => (scheme ? `${scheme} ${REDACTED}` : REDACTED));
 
