@@ -38,6 +38,7 @@ export type {
 export { startOidcProvider } from './oidcProvider.js';
 export type { EchoingTokenServer } from './secretLeaks.js';
 export {
+  checkAdapterKeepsSecrets,
   findLeak,
   renderings,
   secretArbitrary,

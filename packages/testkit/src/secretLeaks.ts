@@ -6,6 +6,8 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { format, inspect } from 'node:util';
+import { createTokenVault, type FetchToken, TokenRefreshError, type TokenVault } from '@tokvault/core';
+import { refreshTokenGrant } from '@tokvault/core/oauth2';
 import fc from 'fast-check';
 
 /**
@@ -152,4 +154,85 @@ export async function startEchoingTokenServer(): Promise<EchoingTokenServer> {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   return state;
+}
+
+/**
+ * Property: a request sent through an adapter whose refresh fails rejects with an error (and the
+ * vault emits events) that show no secret. Each run logs in with generated secrets
+ * (`vault.setTokens`), sends `send(vault, apiUrl)` to an API that answers 401, and the refresh
+ * fails at a hostile endpoint, once through `refreshTokenGrant` and once through a careless
+ * `fetchToken` that throws an error carrying the request it sent.
+ *
+ * @example
+ * ```ts
+ * it('no secret in a failed refresh', () =>
+ *   checkAdapterKeepsSecrets((vault, apiUrl) => createAuthFetch(vault, { origins: apiUrl })(`${apiUrl}/me`)));
+ * ```
+ */
+export async function checkAdapterKeepsSecrets(
+  send: (vault: TokenVault, apiUrl: string) => Promise<unknown>,
+  numRuns = 20,
+): Promise<void> {
+  const hostile = await startEchoingTokenServer();
+  const api = createServer((_request, response) => {
+    response.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"' });
+    response.end();
+  }).listen(0, '127.0.0.1');
+  await once(api, 'listening');
+  const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+  const tokenUrl = `${hostile.url}/token`;
+  const careless =
+    (clientSecret: string): FetchToken =>
+    async ({ previous }) => {
+      const body = new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: previous?.refreshToken ?? '',
+        client_secret: clientSecret,
+      }).toString();
+      const headers = { authorization: `Bearer ${previous?.accessToken}` };
+      const response = await fetch(tokenUrl, { method: 'POST', body, headers });
+      const text = await response.text();
+      throw Object.assign(new Error(`token endpoint answered ${response.status}: ${text}`), {
+        options: { body, headers },
+        response: { status: response.status, body: text },
+      });
+    };
+  const property = fc.asyncProperty(
+    fc.record({
+      clientSecret: secretArbitrary(),
+      refreshToken: secretArbitrary(),
+      accessToken: secretArbitrary(true),
+      rejected: fc.constantFrom(400, 500),
+    }),
+    async ({ clientSecret, refreshToken, accessToken, rejected }) => {
+      fc.pre(new Set([clientSecret, refreshToken, accessToken]).size === 3);
+      hostile.status = rejected;
+      const outputs: unknown[] = [];
+      for (const fetchToken of [
+        refreshTokenGrant({ tokenUrl, clientId: 'app', clientSecret }),
+        careless(clientSecret),
+      ]) {
+        const vault = createTokenVault({ retry: false, fetchToken });
+        for (const type of ['refresh:error', 'session:ended'] as const) {
+          vault.on(type, (event) => outputs.push(event));
+        }
+        await vault.setTokens({ accessToken, refreshToken, expiresIn: 3600 });
+        const outcome = await send(vault, apiUrl).then(
+          () => 'resolved',
+          (error: unknown) => error,
+        );
+        await vault.close();
+        if (!(outcome instanceof TokenRefreshError)) throw new Error(`expected a refresh error: ${outcome}`);
+        outputs.push(outcome);
+      }
+      const leak = findLeak(outputs, [clientSecret, refreshToken, accessToken]);
+      if (leak) throw new Error(`secret leaked: ${leak}`);
+    },
+  );
+  try {
+    await fc.assert(property, { numRuns });
+  } finally {
+    await hostile.close();
+    await new Promise((resolve) => api.close(resolve));
+  }
 }
