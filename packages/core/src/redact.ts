@@ -47,7 +47,9 @@ function formsOf(secret: string, out: Set<string>): void {
       if (/^basic$/i.test(scheme!)) {
         const pair = new TextDecoder().decode(Uint8Array.from(atob(token), (c) => c.charCodeAt(0)));
         const part = pair.slice(pair.indexOf(':') + 1);
-        for (const value of [pair, part, decodeURIComponent(part.replaceAll('+', ' '))]) formsOf(value, out);
+        formsOf(pair, out);
+        formsOf(part, out);
+        formsOf(decodeURIComponent(part.replaceAll('+', ' ')), out);
       }
     } catch {}
   }
