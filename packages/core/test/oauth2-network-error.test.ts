@@ -50,6 +50,19 @@ describe('network errors name their reason in the top-level message', () => {
     expect((error as Error).message).toMatch(/failed: network error \(fetch failed: .*ECONNREFUSED/);
   });
 
+  it('discovery at a closed loopback port', async () => {
+    const fetchToken = clientCredentials({ ...client, issuer: `http://127.0.0.1:${port}` });
+    const error = await fetchToken({
+      signal: new AbortController().signal,
+      reason: 'initial',
+      previous: undefined,
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'discovery_failed', retryable: true });
+    expect((error as Error).message).toContain(
+      `network error (fetch failed: connect ECONNREFUSED 127.0.0.1:${port})`,
+    );
+  });
+
   it('a revocation request to a closed loopback port', async () => {
     const revoke = revocation({ ...client, revocationUrl: `http://127.0.0.1:${port}/revoke` });
     const vault = createTokenVault({

@@ -10,7 +10,7 @@ import { redact } from '../redact.js';
  * 127.0.0.1:9` for undici, which keeps the reason two causes deep (an `AggregateError` without a
  * message gives its errors' messages, or its `code`).
  */
-function reasonOf(error: unknown): string {
+export function reasonOf(error: unknown): string {
   const parts: string[] = [];
   for (let e = error, depth = 0; e != null && depth < 5; depth++) {
     const { message, code, errors, cause } = Object(e) as Record<string, unknown>;
