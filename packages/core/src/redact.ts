@@ -105,15 +105,23 @@ function redactor(root: unknown, known: Iterable<string | undefined>) {
         if (param && (SECRET_KEY.test(norm(key)) || /^(device)?code$/.test(norm(key)))) found.add(param);
       }
     }
-    if (typeof value !== 'object' || !value || depth > LIMIT || visited.has(value)) return;
+    if (
+      typeof value !== 'object' ||
+      !value ||
+      depth > LIMIT ||
+      visited.has(value) ||
+      visited.size > 100 * LIMIT
+    )
+      return;
     visited.add(value);
     // `{ username, password }` (axios `auth`) becomes a Basic header: raw and form-encoded.
-    const { username, password } = value as Record<string, unknown>;
+    const entries = entriesOf(value);
+    const { username, password } = Object.fromEntries(entries);
     if (typeof username === 'string' && typeof password === 'string') {
       found.add(`Basic ${toBase64(`${username}:${password}`)}`);
       found.add(`Basic ${toBase64(`${form(username)}:${form(password)}`)}`);
     }
-    for (const [key, child] of entriesOf(value)) {
+    for (const [key, child] of entries) {
       if (SECRET_KEY.test(norm(key)) && typeof child === 'string') found.add(child);
       else if (!DROPPED.test(norm(key))) harvest(child, depth + 1);
     }
