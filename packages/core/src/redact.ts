@@ -11,14 +11,15 @@
  *   travels in: raw, form-encoded, percent-encoded (upper and lower case), base64, base64url,
  *   JSON-escaped; a Basic credential also as its decoded `id:secret` and secret;
  * - any `Basic …` or `Bearer …` credential in a text (also percent-encoded);
- * - live transport objects (`request`, `socket`, `agent`…: a request's raw text has its headers)
- *   and functions; binary data is replaced by its size.
+ * - live transport objects (`request`, `socket`, `agent`…: a request's raw text has its headers),
+ *   `_private` fields and functions; getters are never run; binary data is replaced by its size;
+ *   cycles become `'[Circular]'`, depth and size are bounded.
  */
 
 /** What a secret is replaced with. */
 export const REDACTED = '[redacted]';
 
-/** Keys whose values are credentials (lower case, without `_` and `-`). */
+/** Keys whose values are credentials (lower case, without inner `_` and `-`). */
 const SECRET_KEY =
   /^(?:(?:proxy)?authorization|(?:set)?cookie|(?:client|api)?secret|(?:access|refresh|id|subject|actor)?token|(?:client)?assertion|password|codeverifier|x?apikey)$/;
 /** Live transport objects (and `_private` fields): dropped, never copied. */
