@@ -15,10 +15,9 @@ import { builtinModules } from 'node:module';
 
 /** @type {Array<{ pkg: string, entry?: string, limit?: string }>} */
 const budgets = [
-  // 5.4 kB (measured 5.34 kB): issue 13 added the header-value check at entry, the one options
-  // checker and method-argument checks, the wire-format token, the store catch-up (a rotated
-  // refresh token the store missed) and the waiter keep-alive. Issue 19 owns the trim.
-  { pkg: 'core', limit: '5.4 kB' },
+  // 5.9 kB measured: 4.37 kB plus 1.5 kB for redact.ts (issue 13, item 2: every error the vault
+  // hands out carries a redacted copy of its cause). Issue 19 owns the trim.
+  { pkg: 'core', limit: '6 kB' },
   { pkg: 'core', entry: 'oauth2' },
   // Shared by the adapters: paid once by an app that uses any of them (mostly option checks).
   { pkg: 'core', entry: 'adapter' },

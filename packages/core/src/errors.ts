@@ -64,7 +64,10 @@ export class TokVaultError extends Error {
  */
 export interface TokenRefreshErrorOptions {
   /**
-   * The underlying error (from `fetchToken`, the network or the token endpoint).
+   * The underlying error (from `fetchToken`, the network or the token endpoint). When the vault
+   * or an OAuth 2.0 source wraps an error, this is a redacted copy of it, safe to print: same
+   * prototype (so `instanceof` holds), `name`, `code` and data fields, but no secret and no live
+   * transport object (see `redact` in `redact.ts`).
    * @default undefined (no `cause` property)
    */
   cause?: unknown;
@@ -88,6 +91,14 @@ export interface TokenRefreshErrorOptions {
 /**
  * A token refresh failed. Every caller that waited for that refresh rejects with the same
  * instance; the failure is not cached, the next call tries again.
+ *
+ * Safe to print: no token, refresh token, client secret, client assertion or Basic credential
+ * (in any encoding) appears in its `message`, `stack`, `cause` chain, `String()`,
+ * `JSON.stringify()`, `util.inspect()` at any depth (without `showHidden`) or `console.log()`.
+ * Another error thrown by `fetchToken` becomes the `cause` as a redacted copy (an `AxiosError`
+ * keeps its `response.status` and `response.data`, loses `request` and the credentials in
+ * `config`); a `TokenRefreshError` thrown by `fetchToken` reaches callers as the same instance,
+ * redacted in place (its `message`, `stack`, `cause` and own fields).
  *
  * @example
  * ```ts

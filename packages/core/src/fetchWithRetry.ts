@@ -7,8 +7,9 @@ import { TokenRefreshError, TokVaultError } from './errors.js';
 import type { RefreshReason } from './events.js';
 import { type Entry, toEntry } from './expiry.js';
 import type { ResolvedOptions } from './options.js';
+import { redact, redactInPlace } from './redact.js';
 import { backoffDelay } from './retry.js';
-import { normalizeToken, REDACTED, type Token } from './token.js';
+import { normalizeToken, type Token } from './token.js';
 
 /** What one refresh asks of the source. */
 export interface FetchRequest {
@@ -22,25 +23,29 @@ export interface FetchRequest {
 }
 
 /**
- * A `TokVaultError` passes through; anything else becomes a `TokenRefreshError` with the original
- * as `cause`, keeping its `retryable`, `code` and `retryAfterMs`. The secrets of `previous` are
- * redacted from the message.
+ * A `TokVaultError` passes through as the same instance, made safe to print in place (see
+ * `redactInPlace`); anything else becomes a `TokenRefreshError` whose `cause` is a redacted copy
+ * of the original (see `redact`), keeping its `retryable`, `code` and `retryAfterMs`. Either way
+ * the secrets of `previous`, and every credential the error graph itself carries (an axios
+ * error's Basic header and form body), never appear when the error is printed.
  */
 export function toRefreshError(
   error: unknown,
   vaultName: string,
   previous: Token | undefined,
 ): TokVaultError {
-  if (error instanceof TokVaultError) return error;
-  let detail =
-    error instanceof Error ? error.message : `fetchToken threw a non-Error value (${typeof error})`;
-  for (const secret of [previous?.accessToken, previous?.refreshToken]) {
-    if (secret) detail = detail.replaceAll(secret, REDACTED);
+  const secrets = [previous?.accessToken, previous?.refreshToken];
+  if (error instanceof TokVaultError) {
+    redactInPlace(error, secrets);
+    return error;
   }
+  const cause = redact(error, secrets);
+  const detail =
+    cause instanceof Error ? cause.message : `fetchToken threw a non-Error value (${typeof error})`;
   // `Object()` reads the fields of any thrown value, even `null` or a string.
   const { retryable, code, retryAfterMs } = Object(error) as Record<string, unknown>;
   return new TokenRefreshError(`Token refresh for vault "${vaultName}" failed: ${detail}`, {
-    cause: error,
+    cause,
     retryable: retryable !== false,
     code: typeof code === 'string' ? code : undefined,
     retryAfterMs: typeof retryAfterMs === 'number' && retryAfterMs >= 0 ? retryAfterMs : undefined,

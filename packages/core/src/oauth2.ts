@@ -3,11 +3,15 @@
  * they POST a form to the token endpoint with `fetch` (looked up at call time unless the `fetch`
  * option is given, so MSW and test doubles apply) and honour the vault's abort signal.
  *
- * Errors are `TokenRefreshError`s that never contain a secret:
+ * Errors are `TokenRefreshError`s that never contain a secret (the client secret, the refresh
+ * token, the client assertion, the Basic credential, raw or encoded, even when a hostile server
+ * echoes them in `error_description` or `error_uri`):
  * - `invalid_grant`, `invalid_client`, `unauthorized_client` (and the other RFC 6749 §5.2
  *   codes, and any other 4xx): `retryable: false`, `code` = the server's `error`;
  * - 408, 425, 429, 5xx: `retryable: true`, `retryAfterMs` from `Retry-After` (seconds or date);
- * - network errors: `retryable: true`, `code: 'network_error'`, the `fetch` error as `cause`;
+ * - network errors: `retryable: true`, `code: 'network_error'`, the reason in the message
+ *   (`network error (fetch failed: connect ECONNREFUSED 127.0.0.1:8080)`), a redacted copy of
+ *   the `fetch` error as `cause`;
  * - a non-JSON body or a missing `access_token`: `retryable: false`, `code: 'malformed_response'`.
  * An error response's details are the error's `cause` ({@link OAuth2ErrorResponse}).
  *

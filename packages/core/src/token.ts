@@ -3,6 +3,7 @@
  */
 import { TokenRefreshError } from './errors.js';
 import { headerValueFault } from './headerValue.js';
+import { REDACTED } from './redact.js';
 
 /**
  * What `fetchToken` may resolve to (besides a bare access-token string).
@@ -94,9 +95,6 @@ export interface Token {
    */
   readonly raw?: unknown;
 }
-
-/** What a secret is replaced with in `toJSON`, `inspect` and error messages. */
-export const REDACTED = '[redacted]';
 
 /** The token without its secrets (`raw` is not enumerable, so it is left out too). */
 function redacted(token: Token): object {

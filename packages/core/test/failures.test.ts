@@ -95,7 +95,7 @@ describe('error wrapping', () => {
     for (const p of pending) await expect(p).rejects.toBe(own);
   });
 
-  it('other errors are wrapped as the cause, keeping retryable, code and retryAfterMs', async () => {
+  it('other errors are wrapped as the (redacted copy of the) cause, keeping retryable, code and retryAfterMs', async () => {
     const { source, vault } = setup();
     const pending = vault.getToken();
     const cause = Object.assign(new Error('429 Too Many Requests'), {
@@ -106,7 +106,9 @@ describe('error wrapping', () => {
     source.last().reject(cause);
     const error = (await pending.catch((e: unknown) => e)) as TokenRefreshError;
     expect(error).toBeInstanceOf(TokenRefreshError);
-    expect(error.cause).toBe(cause);
+    // The cause is a redacted copy (safe to print), equal to the original, which stays untouched.
+    expect(error.cause).not.toBe(cause);
+    expect(error.cause).toEqual(cause);
     expect(error).toMatchObject({ retryable: false, code: 'rate_limited', retryAfterMs: 1500 });
     expect(error.message).toContain('429 Too Many Requests');
     expect(error.message).toContain('"default"');

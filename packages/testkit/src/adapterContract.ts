@@ -501,7 +501,8 @@ export function describeAdapterContract(
           expect(outcome.ok).toBe(false);
           const failure = (outcome as { failure: ContractFailure }).failure;
           expect(failure.kind).toBe('refresh');
-          expect((failure as { error: TokenRefreshError }).error.cause).toBe(env.sourceErrors[0]);
+          // The source's error, as a redacted copy (safe to print).
+          expect((failure as { error: TokenRefreshError }).error.cause).toEqual(env.sourceErrors[0]);
         }
         // not cached: the next request refreshes again and succeeds
         expect(await send({ method: 'GET', url: `echo?id=${id()}` })).toMatchObject({

@@ -44,5 +44,14 @@ export type {
   RunningOidcProvider,
 } from './oidcProvider.js';
 export { startOidcProvider } from './oidcProvider.js';
+export type { EchoingTokenServer } from './secretLeaks.js';
+export {
+  checkAdapterKeepsSecrets,
+  findLeak,
+  renderings,
+  secretArbitrary,
+  secretEncodings,
+  startEchoingTokenServer,
+} from './secretLeaks.js';
 export type { StoreContractFactory, StoreContractSubject } from './storeContract.js';
 export { describeTokenStoreContract } from './storeContract.js';

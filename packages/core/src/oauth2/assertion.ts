@@ -3,6 +3,7 @@
  * one gets a fresh `jti`, `iat` now and a short `exp`; the key is imported once.
  */
 import { TokenRefreshError } from '../errors.js';
+import { redact } from '../redact.js';
 import { type SigningKey, signJwt } from './jwt.js';
 
 /** Lifetime of one assertion, in seconds (each request signs a fresh one). */
@@ -21,13 +22,15 @@ export type AssertionSigner = (claims: AssertionClaims, header?: Record<string, 
 
 /**
  * A signer whose key comes from `load` (called once; a failure is not cached). A key WebCrypto
- * refuses is a configuration error: a final `TokenRefreshError` with `code`, naming no key material.
+ * refuses is a configuration error: a final `TokenRefreshError` with `code`, naming no key material
+ * (its cause is redacted of `secrets`, e.g. an HMAC client secret).
  */
 export function assertionSigner(
   source: string,
   what: string,
   code: string,
   load: () => Promise<SigningKey>,
+  secrets: readonly (string | undefined)[] = [],
 ): AssertionSigner {
   let key: Promise<SigningKey> | undefined;
   return async (claims, header = {}) => {
@@ -38,7 +41,7 @@ export function assertionSigner(
     } catch (cause) {
       key = undefined;
       throw new TokenRefreshError(`${source}: the ${what} could not be imported`, {
-        cause,
+        cause: redact(cause, secrets),
         retryable: false,
         code,
       });

@@ -121,8 +121,13 @@ export function resolveClientAuth(
 
   let signer: AssertionSigner | undefined;
   const sign = (jwtMethod: 'client_secret_jwt' | 'private_key_jwt'): AssertionSigner => {
-    signer ??= assertionSigner(source, 'client key', 'invalid_client_key', () =>
-      jwtMethod === 'client_secret_jwt' ? importHmacKey(clientSecret!) : importSigningKey(privateKey!),
+    signer ??= assertionSigner(
+      source,
+      'client key',
+      'invalid_client_key',
+      () =>
+        jwtMethod === 'client_secret_jwt' ? importHmacKey(clientSecret!) : importSigningKey(privateKey!),
+      [clientSecret],
     );
     return signer;
   };

@@ -4,6 +4,8 @@
  */
 import { abortable } from '../abort.js';
 import { TokenRefreshError } from '../errors.js';
+import { redact } from '../redact.js';
+import { reasonOf } from './networkError.js';
 import type { FetchLike } from './options.js';
 import { isSecureUrl } from './transport.js';
 
@@ -103,7 +105,7 @@ export async function discoverIssuer(
       text = await response.text();
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      throw failure(expected, 'network error', true, error);
+      throw failure(expected, `network error (${reasonOf(error)})`, true, redact(error));
     }
     if (response.status !== 404) break;
   }

@@ -2,6 +2,7 @@
  * The refresh token grant (RFC 6749 §6) as a `fetchToken` function, with rotation.
  */
 import { TokenRefreshError } from '../errors.js';
+import { redact } from '../redact.js';
 import {
   invalid,
   optionalString,
@@ -96,7 +97,7 @@ export function refreshTokenGrant(options: RefreshTokenGrantOptions): TokenSourc
         throw new TokenRefreshError(
           'refreshTokenGrant: onRefreshToken threw; the new token was not handed out',
           {
-            cause,
+            cause: redact(cause, [...secrets, current, token.accessToken]),
             retryable: false,
             code: 'on_refresh_token_failed',
           },

@@ -5,6 +5,7 @@
 import { TokenRefreshError } from '../errors.js';
 import type { TokenResponse } from '../token.js';
 import { serverLifetime } from './lifetime.js';
+import { networkError } from './networkError.js';
 import type { FetchLike, ResolvedEndpoint } from './options.js';
 import { errorFromResponse, tokenFromResponse } from './response.js';
 
@@ -19,7 +20,8 @@ function resolveFetch(endpoint: ResolvedEndpoint): FetchLike {
 /**
  * POST `params` to the token endpoint. Rejects with `signal.reason` when `signal` aborts, with a
  * retryable `TokenRefreshError` on network errors, 408/425/429/5xx, and with a final one
- * otherwise. `secrets` are redacted from anything the server echoes.
+ * otherwise. `secrets` (and the client's credentials) are redacted from anything the server
+ * echoes and from the network error kept as `cause`; a network error's reason is in its message.
  */
 export async function requestToken(
   endpoint: ResolvedEndpoint,
@@ -41,7 +43,7 @@ export async function requestToken(
   const absolute = URL.canParse(tokenUrl, base) ? new URL(tokenUrl, base).href : String(tokenUrl);
   const supported = metadata?.token_endpoint_auth_methods_supported;
   const assertion = await endpoint.auth.apply(headers, body, { tokenUrl: absolute, supported });
-  const redacted = [...secrets, assertion];
+  const redacted = [...secrets, assertion, headers.get('Authorization') ?? undefined];
 
   let response: Response;
   let text: string;
@@ -51,11 +53,7 @@ export async function requestToken(
     text = await response.text();
   } catch (error) {
     if (signal.aborted) throw signal.reason;
-    throw new TokenRefreshError(`token request to ${where} failed: network error`, {
-      cause: error,
-      retryable: true,
-      code: 'network_error',
-    });
+    throw networkError(`token request to ${where}`, error, redacted);
   }
   if (!response.ok) throw errorFromResponse(where, response, text, redacted, Date.now());
   return serverLifetime(tokenFromResponse(where, text));

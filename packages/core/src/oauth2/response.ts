@@ -3,11 +3,12 @@
  * classification, and `Retry-After` (RFC 9110 §10.2.3).
  */
 import { TokenRefreshError } from '../errors.js';
+import { redactText } from '../redact.js';
 import type { TokenResponse } from '../token.js';
 
 /**
  * What the token endpoint said when it refused (the `cause` of the `TokenRefreshError`).
- * Secrets the source knows are redacted from `errorDescription`.
+ * Secrets the source knows are redacted from `error`, `errorDescription` and `errorUri`.
  *
  * @example
  * ```ts
@@ -21,7 +22,7 @@ export interface OAuth2ErrorResponse {
   readonly error: string | undefined;
   /** `error_description`, if any (redacted, at most 300 characters). */
   readonly errorDescription: string | undefined;
-  /** `error_uri`, if any. */
+  /** `error_uri`, if any (redacted, at most 300 characters). */
   readonly errorUri: string | undefined;
 }
 
@@ -55,12 +56,14 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Remove every known secret from a server-provided text, bound its length, drop control characters. */
-export function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
-  let out = text;
-  for (const secret of secrets) if (secret) out = out.split(secret).join('[redacted]');
+/** A server-provided text: known secrets redacted, control characters dropped, at most 300 characters. */
+function serverText(
+  text: string | undefined,
+  secrets: ReadonlyArray<string | undefined>,
+): string | undefined {
+  if (text === undefined) return undefined;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-  out = out.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  const out = redactText(text, secrets).replace(/[\u0000-\u001f\u007f]/g, ' ');
   return out.length > 300 ? `${out.slice(0, 300)}…` : out;
 }
 
@@ -95,9 +98,9 @@ export function errorFromResponse(
   const description = stringField(fields, 'error_description');
   const cause: OAuth2ErrorResponse = Object.freeze({
     status: response.status,
-    error: error === undefined ? undefined : redact(error, secrets),
-    errorDescription: description === undefined ? undefined : redact(description, secrets),
-    errorUri: stringField(fields, 'error_uri'),
+    error: serverText(error, secrets),
+    errorDescription: serverText(description, secrets),
+    errorUri: serverText(stringField(fields, 'error_uri'), secrets),
   });
   const { status } = response;
   const transient = status === 408 || status === 425 || status === 429 || status >= 500;

@@ -4,6 +4,7 @@
  */
 import { TokenRefreshError } from '../errors.js';
 import type { Token } from '../token.js';
+import { networkError } from './networkError.js';
 import { assertResolvable, invalid, resolveEndpoint, type TokenEndpointOptions } from './options.js';
 import { errorFromResponse } from './response.js';
 import { assertSecureUrl } from './transport.js';
@@ -76,7 +77,8 @@ export function revocation(
     const headers = new Headers(endpoint.headers);
     headers.set('Content-Type', 'application/x-www-form-urlencoded;charset=UTF-8');
     const supported = metadata?.revocation_endpoint_auth_methods_supported as readonly string[] | undefined;
-    await endpoint.auth.apply(headers, body, { tokenUrl: url.href, supported });
+    const assertion = await endpoint.auth.apply(headers, body, { tokenUrl: url.href, supported });
+    const redacted = [...secrets, assertion, headers.get('Authorization') ?? undefined];
     let response: Response;
     let text: string;
     try {
@@ -84,13 +86,9 @@ export function revocation(
       text = await response.text();
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      throw new TokenRefreshError(`revocation at ${where} failed: network error`, {
-        cause: error,
-        retryable: true,
-        code: 'network_error',
-      });
+      throw networkError(`revocation at ${where}`, error, redacted);
     }
-    if (!response.ok) throw errorFromResponse(where, response, text, secrets, Date.now());
+    if (!response.ok) throw errorFromResponse(where, response, text, redacted, Date.now());
   }
 
   return async (token, { signal }) => {
