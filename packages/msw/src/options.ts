@@ -229,6 +229,8 @@ export interface ResolvedOptions {
   latencyMs: number;
   /** The server's clock: `now()` plus `clockSkewMs`. */
   now: () => number;
+  /** The clock of an API that verifies JWT access tokens itself: `now()`, without the skew. */
+  apiNow: () => number;
   accessTokenFormat: 'opaque' | 'jwt';
   signingAlg: 'ES256' | 'RS256';
   issuer: string | undefined;
@@ -402,6 +404,7 @@ export function resolveOptions(options: MockAuthServerOptions): ResolvedOptions 
     clientAuthMethods: new Set(methods),
     latencyMs: checkMs('latencyMs', options.latencyMs) ?? 0,
     now: skew === 0 ? clock : () => clock() + skew,
+    apiNow: clock,
     accessTokenFormat: checkOne('accessTokenFormat', options.accessTokenFormat, ['opaque', 'jwt']),
     signingAlg: checkOne('signingAlg', options.signingAlg, ['ES256', 'RS256']),
     issuer: options.issuer?.replace(/\/+$/, ''),
