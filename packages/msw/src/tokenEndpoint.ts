@@ -9,7 +9,7 @@ import { authenticateClient } from './clientAuth.js';
 import { issuerOf, json, type ServerContext } from './context.js';
 import { failureResponse, wait } from './failures.js';
 import { tokenResponse } from './issue.js';
-import { ALL_GRANTS, DEFAULT_GRANTS, type MockClient, type MockGrantType } from './options.js';
+import { ALL_GRANTS, DEFAULT_GRANTS, type MockClient, type MockGrantType, targetOf } from './options.js';
 import type { Grant } from './registry.js';
 import type { MockAuthStats, MockTokenErrorCode } from './stats.js';
 import { checkExchange, ISSUED_TOKEN_TYPE } from './tokenExchange.js';
@@ -45,13 +45,6 @@ export async function readForm(request: Request): Promise<URLSearchParams | unde
   const type = request.headers.get('Content-Type') ?? '';
   if (!/^application\/x-www-form-urlencoded\b/i.test(type)) return undefined;
   return new URLSearchParams(await request.text());
-}
-
-/** The `audience`/`resource` of a request; `false` when `resource` is not an absolute URI (RFC 8707). */
-function audienceOf(form: URLSearchParams): string | undefined | false {
-  const resource = form.get('resource');
-  if (resource !== null && (!URL.canParse(resource) || resource.includes('#'))) return false;
-  return resource ?? form.get('audience') ?? undefined;
 }
 
 /**
@@ -98,9 +91,9 @@ export function createTokenEndpoint(ctx: ServerContext): (request: Request) => P
   ) {
     const scopes = resolveScopes(parseScopes(form.get('scope')), client.scopes);
     if (!scopes) return error('invalid_scope', 'requested scope is not allowed for this client');
-    const audience = audienceOf(form);
-    if (audience === false) return error('invalid_target', 'resource must be an absolute URI');
-    const grant: Grant = { clientId: client.clientId, scopes, audience, ...who };
+    const target = targetOf(options, form.get('resource'), form.get('audience'));
+    if (!target.ok) return error('invalid_target', target.description);
+    const grant: Grant = { clientId: client.clientId, scopes, audience: target.audience, ...who };
     const familyId = options.issueRefreshTokens ? registry.newFamily() : undefined;
     const extras = { familyId, withRefresh: options.issueRefreshTokens, issuedTokenType };
     return tokenResponse(ctx, grant, extras, request);

@@ -85,6 +85,10 @@ interface Target {
   name: 'mock' | 'oidc-provider';
   issuer: string;
   endpoints: Record<Sent['endpoint'], string>;
+  /** The authorization endpoint. */
+  authorizeUrl: string;
+  /** Drive an authorization request over HTTP (auto-approved) to the redirect back to the client. */
+  authorize(url: URL): Promise<URL>;
   /** An authorization code from a login over HTTP (auto-approved), with its PKCE verifier. */
   code(clientId: string, scope: string): Promise<{ code: string; verifier: string }>;
   /** Run a whole successful token request and return its JSON. */
@@ -178,6 +182,10 @@ const CASES: Case[] = [
   [
     'client_credentials, relative resource',
     () => post({ ...cc, resource: 'api' }, { Authorization: basic('basic') }),
+  ],
+  [
+    'client_credentials, unregistered resource',
+    () => post({ ...cc, resource: 'https://unknown.parity.test' }, { Authorization: basic('basic') }),
   ],
   [
     'client_credentials, unknown scope',
@@ -567,41 +575,48 @@ beforeAll(async () => {
     ...(c.scope ? { scopes: c.scope.split(' ') } : {}),
     ...(c.key ? { jwks: [publicJwk] } : {}),
   }));
-  const auth = createMockAuthServer({ tokenUrl: '/token', clients: mockClients, accessTokenFormat: 'jwt' });
+  const auth = createMockAuthServer({
+    tokenUrl: '/token',
+    clients: mockClients,
+    accessTokenFormat: 'jwt',
+    resources: [API],
+  });
   mockHttp = await auth.listen();
 
-  const opEndpoints = await discover(op.issuer);
-  targets.push({
-    name: 'oidc-provider',
-    issuer: op.issuer,
-    endpoints: opEndpoints,
+  const targetOf = (
+    name: Target['name'],
+    issuer: string,
+    endpoints: Awaited<ReturnType<typeof discover>>,
+    authorize: (url: URL) => Promise<URL>,
+  ): Target => ({
+    name,
+    issuer,
+    endpoints,
+    authorizeUrl: endpoints.authorize,
+    authorize,
     async code(clientId, scope) {
       const { verifier, challenge } = pkce();
-      const { code } = await op.login(authorizationUrl(opEndpoints.authorize, clientId, scope, challenge));
-      if (!code) throw new Error('oidc-provider: no code');
+      const back = await authorize(authorizationUrl(endpoints.authorize, clientId, scope, challenge));
+      const code = back.searchParams.get('code');
+      if (!code) throw new Error(`${name}: no code (${back.href})`);
       return { code, verifier };
     },
     token(sent) {
       return successful(this, sent);
     },
   });
-  const mockEndpoints = await discover(mockHttp.url);
-  targets.push({
-    name: 'mock',
-    issuer: mockHttp.url,
-    endpoints: mockEndpoints,
-    async code(clientId, scope) {
-      const { verifier, challenge } = pkce();
-      const url = authorizationUrl(mockEndpoints.authorize, clientId, scope, challenge);
+  targets.push(
+    targetOf(
+      'oidc-provider',
+      op.issuer,
+      await discover(op.issuer),
+      async (url) => (await op.login(url)).redirect,
+    ),
+    targetOf('mock', mockHttp.url, await discover(mockHttp.url), async (url) => {
       const response = await fetch(url, { redirect: 'manual' });
-      const code = new URL(response.headers.get('Location') ?? '', url).searchParams.get('code');
-      if (!code) throw new Error(`mock: no code (${response.status})`);
-      return { code, verifier };
-    },
-    token(sent) {
-      return successful(this, sent);
-    },
-  });
+      return new URL(response.headers.get('Location') ?? '', url);
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -664,6 +679,19 @@ describe('parity with oidc-provider over HTTP', () => {
       lifetime: 3600,
     });
     expect(mock).toEqual(real);
+  });
+
+  it('an authorization request answers an unregistered resource with invalid_target', async () => {
+    const errors = await Promise.all(
+      targets.map(async (t) => {
+        const url = authorizationUrl(t.authorizeUrl, 'web', 'openid', pkce().challenge);
+        url.searchParams.set('resource', 'https://unknown.parity.test');
+        const back = await t.authorize(url);
+        return [back.origin + back.pathname, back.searchParams.get('error'), back.searchParams.get('state')];
+      }),
+    );
+    expect(errors[0]).toEqual([REDIRECT, 'invalid_target', 'parity']);
+    expect(errors[1]).toEqual(errors[0]);
   });
 
   it('every kept difference is listed in the README', () => {
