@@ -70,7 +70,15 @@ export interface RejectedAccessToken {
   readonly response: Response;
 }
 
-/** The outcome of `verifyAccessToken`. */
+/**
+ * The outcome of `verifyAccessToken`.
+ *
+ * @example
+ * ```ts
+ * const checked: AccessTokenVerification = await auth.verifyAccessToken(token, { audience });
+ * const response = checked.ok ? Response.json({ user: checked.claims.sub }) : checked.response;
+ * ```
+ */
 export type AccessTokenVerification = VerifiedAccessToken | RejectedAccessToken;
 
 /** Validate the options (TypeError naming the option); returns the required scopes. */
