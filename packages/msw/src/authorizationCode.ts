@@ -6,7 +6,7 @@
  */
 import { type CodeRecord, issuerOf, json, type ServerContext } from './context.js';
 import { base64url, sha256 } from './jwt.js';
-import type { MockClient } from './options.js';
+import { type MockClient, targetOf } from './options.js';
 import { randomHex } from './registry.js';
 
 const CODE_TTL_MS = 60_000;
@@ -104,6 +104,8 @@ export function handleAuthorize(ctx: ServerContext, request: Request): Response 
   if (requested && client.scopes && requested.some((s) => s !== 'openid' && !client.scopes?.includes(s))) {
     return errorRedirect(redirectUri, 'invalid_scope', 'requested scope is not allowed', state);
   }
+  const target = targetOf(ctx.options, params.get('resource'), params.get('audience'));
+  if (!target.ok) return errorRedirect(redirectUri, 'invalid_target', target.description, state);
   const code = createCode(ctx, client, {
     clientId: client.clientId,
     sub: params.get('login_hint') ?? undefined,
@@ -111,7 +113,7 @@ export function handleAuthorize(ctx: ServerContext, request: Request): Response 
     redirectUri,
     codeChallenge: challenge ?? undefined,
     nonce: params.get('nonce') ?? undefined,
-    audience: params.get('resource') ?? params.get('audience') ?? undefined,
+    audience: target.audience,
   });
   const url = new URL(redirectUri);
   url.searchParams.set('code', code);

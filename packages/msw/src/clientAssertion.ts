@@ -10,8 +10,13 @@ import type { MockClient } from './options.js';
 /** The `client_assertion_type` of RFC 7523. */
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** The client, or why the assertion failed (never containing the assertion). */
-export type AssertionResult = { ok: true; client: MockClient } | { ok: false; description: string };
+/**
+ * The client, or why the assertion failed (never containing the assertion). `malformed`: it is
+ * not a JWT at all, which oidc-provider answers with `invalid_request` rather than `invalid_client`.
+ */
+export type AssertionResult =
+  | { ok: true; client: MockClient }
+  | { ok: false; description: string; malformed?: true };
 
 /** Signature (by `client`'s secret or keys), `aud`, `exp` and a fresh `jti`; `undefined` if all hold. */
 async function checkAssertion(
@@ -56,7 +61,7 @@ export async function verifyClientAssertion(
 ): Promise<AssertionResult> {
   const fail = (description: string): AssertionResult => ({ ok: false, description });
   const jwt = decodeJwt(assertion);
-  if (!jwt) return fail('client_assertion is not a JWT');
+  if (!jwt) return { ok: false, description: 'client_assertion is not a JWT', malformed: true };
   const { iss, sub } = jwt.claims;
   if (typeof sub !== 'string' || iss !== sub)
     return fail('client_assertion iss and sub must be the client_id');

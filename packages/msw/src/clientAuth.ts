@@ -63,7 +63,8 @@ export async function authenticateClient(
       return fail('invalid_request', 'client_assertion_type is not supported');
     if (assertion === null) return fail('invalid_request', 'client_assertion is missing');
     const result = await verifyClientAssertion(ctx, request, assertion, bodyId);
-    return result.ok ? result : fail('invalid_client', result.description);
+    if (result.ok) return result;
+    return fail(result.malformed ? 'invalid_request' : 'invalid_client', result.description);
   }
   if (header !== null) {
     const credentials = decodeBasic(header);

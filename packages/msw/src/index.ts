@@ -7,3 +7,9 @@ export type { MockAuthServerOptions, MockClient, MockClientAuthMethod, MockGrant
 export type { MockAuthInfo, Protect, ProtectedResolver, ProtectOptions } from './protect.js';
 export type { MockTokenInfo, MockTokenStatus } from './registry.js';
 export type { MockAuthStats, MockRejectionReason, MockTokenErrorCode } from './stats.js';
+export type {
+  AccessTokenVerification,
+  RejectedAccessToken,
+  VerifiedAccessToken,
+  VerifyAccessTokenOptions,
+} from './verifyAccessToken.js';

@@ -3,7 +3,6 @@
  * the RFC 6749 §5.1 token response. `timing: 'realistic'` truncates issue times to whole seconds.
  */
 import { issuerOf, json, type ServerContext } from './context.js';
-import { base64url, sha256 } from './jwt.js';
 import { type Grant, randomHex } from './registry.js';
 
 /** Extra inputs of a token response. */
@@ -11,8 +10,9 @@ export interface IssueExtras {
   /** Refresh-token family: a refresh token is issued in it when `withRefresh`. */
   familyId: number | undefined;
   withRefresh: boolean;
-  /** `nonce` of the authorization request: set, with `openid` in scope, an `id_token` is issued. */
+  /** `nonce` of the authorization request, echoed in the `id_token`. */
   nonce?: string | undefined;
+  /** Issue an `id_token` (`openid` was granted: a code exchange or a refresh). */
   openid?: boolean | undefined;
   /** RFC 8693 `issued_token_type` (token exchange responses). */
   issuedTokenType?: string | undefined;
@@ -53,25 +53,24 @@ export async function mintAccessToken(
   return registry.issueAccess(grant, now, ttlMs, familyId, options.singleActiveToken, token);
 }
 
-/** An OpenID Connect `id_token` for an authorization-code grant. */
+/**
+ * An OpenID Connect `id_token` for an authorization-code grant or its refresh (no `nonce` then).
+ * The claims oidc-provider sends by default: no `at_hash` or `auth_time` (optional in the code
+ * flow unless asked for, OpenID Connect Core §3.1.3.6 and §2).
+ */
 async function idToken(
   ctx: ServerContext,
   grant: Grant,
-  accessToken: string,
   nonce: string | undefined,
   request: Request | undefined,
 ): Promise<string> {
   const { now, ttlMs } = times(ctx, ctx.options.accessTokenTtlMs);
-  const iat = Math.floor(now / 1000);
-  const hash = await sha256(accessToken);
   const claims: Record<string, unknown> = {
     iss: issuerOf(ctx.options, request),
     sub: grant.sub,
     aud: grant.clientId,
     exp: Math.floor((now + ttlMs) / 1000),
-    iat,
-    auth_time: iat,
-    at_hash: base64url(hash.slice(0, 16)),
+    iat: Math.floor(now / 1000),
   };
   if (nonce !== undefined) claims.nonce = nonce;
   return ctx.key.sign(claims, 'JWT');
@@ -99,6 +98,6 @@ export async function tokenResponse(
   }
   if (grant.scopes.length > 0) body.scope = grant.scopes.join(' ');
   if (extras.issuedTokenType !== undefined) body.issued_token_type = extras.issuedTokenType;
-  if (extras.openid) body.id_token = await idToken(ctx, grant, accessToken, extras.nonce, request);
+  if (extras.openid) body.id_token = await idToken(ctx, grant, extras.nonce, request);
   return json(body, 200);
 }

@@ -34,7 +34,7 @@ const PARAMS = {
   HS256: { sign: { name: 'HMAC' }, key: { name: 'HMAC', hash: 'SHA-256' } },
 } as const;
 
-/** SHA-256 of `text`, base64url (PKCE S256, `at_hash` halves). */
+/** SHA-256 of `text` (PKCE S256). */
 export async function sha256(text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
 }

@@ -10,11 +10,17 @@ import { mintAccessToken } from './issue.js';
 import { SigningKey } from './jwt.js';
 import { type ListenOptions, listenHttp, type MockAuthHttpServer } from './listen.js';
 import { type MockAuthServerOptions, rejectUnknownOptions, resolveOptions } from './options.js';
-import { createProtect, type Protect } from './protect.js';
+import { createProtect, type Protect, rejection } from './protect.js';
 import { type Grant, type MockTokenInfo, Registry } from './registry.js';
 import { createRoutes } from './routes.js';
 import { createStats, type MockAuthStats, resetStats } from './stats.js';
 import { createTokenEndpoint } from './tokenEndpoint.js';
+import {
+  type AccessTokenVerification,
+  checkVerifyOptions,
+  judgeJwtAccessToken,
+  type VerifyAccessTokenOptions,
+} from './verifyAccessToken.js';
 
 /**
  * Options of `issueAccessToken` / `issueRefreshToken`.
@@ -59,6 +65,7 @@ export interface MockAuthServer {
    * Wrap an MSW resolver of your API: requests without a valid access token of this server get
    * 401 `WWW-Authenticate: Bearer error="invalid_token"`; a token lacking `scopes` gets 403
    * `insufficient_scope`. The resolver receives `info.auth` (client id, scopes, audience).
+   * `{ verify: 'jwt' }` verifies JWT access tokens as an API does (see `verifyAccessToken`).
    */
   readonly protect: Protect;
   /** Live counters; zeroed by `reset()`. */
@@ -95,6 +102,19 @@ export interface MockAuthServer {
    * verifier of `codeChallenge` if given. `openid` in `scopes` adds an `id_token`.
    */
   login(options: LoginOptions): string;
+  /**
+   * Verify a JWT access token as the API (resource server) would, without looking it up: the
+   * signature with the JWKS key, `typ` `at+jwt`, `exp` in whole seconds against `now` (without
+   * `clockSkewMs`), `audience` and `scopes`. A revoked token passes until it expires, as it does
+   * at a real API. Counted in `stats` like `protect`. Needs `accessTokenFormat: 'jwt'`.
+   *
+   * @example
+   * ```ts
+   * const checked = await auth.verifyAccessToken(token, { audience: 'https://api.example.com', scopes: ['read'] });
+   * if (!checked.ok) return checked.response; // 401 invalid_token or 403 insufficient_scope
+   * ```
+   */
+  verifyAccessToken(token: string, options?: VerifyAccessTokenOptions): Promise<AccessTokenVerification>;
   /** The server's public signing keys (what the JWKS endpoint serves). */
   jwks(): Promise<{ keys: JsonWebKey[] }>;
   /**
@@ -155,7 +175,7 @@ export function createMockAuthServer(options: MockAuthServerOptions): MockAuthSe
     handlers: Object.freeze(
       routes.paths.map((path) => http.all(origin + path, ({ request }) => routes.handle(request))),
     ),
-    protect: createProtect(o, registry, stats),
+    protect: createProtect(o, registry, stats, ctx.key),
     stats,
     expireAll: () => registry.expireAll(o.now()),
     revokeAll: () => registry.revokeAll(),
@@ -211,6 +231,25 @@ export function createMockAuthServer(options: MockAuthServerOptions): MockAuthSe
         throw new TypeError('login: option "sub" must be a non-empty string');
       }
       return createCode(ctx, o.clients.get(grant.clientId)!, { ...login, scopes: grant.scopes });
+    },
+    async verifyAccessToken(token: string, verify: VerifyAccessTokenOptions = {}) {
+      if (typeof token !== 'string') throw new TypeError('verifyAccessToken: "token" must be a string');
+      if (typeof verify !== 'object' || verify === null) {
+        throw new TypeError('verifyAccessToken: options must be an object');
+      }
+      rejectUnknownOptions('verifyAccessToken', verify, { audience: true, scopes: true });
+      const required = checkVerifyOptions('verifyAccessToken', verify);
+      if (o.accessTokenFormat !== 'jwt') {
+        throw new TypeError("verifyAccessToken: needs the server option accessTokenFormat: 'jwt'");
+      }
+      stats.apiRequests += 1;
+      const judged = await judgeJwtAccessToken(ctx.key, o, token, verify, required);
+      if (judged.ok) return judged.verified;
+      return Object.freeze({
+        ok: false as const,
+        reason: judged.reason,
+        response: rejection(stats, judged.reason, required),
+      });
     },
     jwks: () => ctx.key.jwks(),
     listen: (listenOptions?: ListenOptions) =>

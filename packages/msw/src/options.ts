@@ -211,6 +211,13 @@ export interface MockAuthServerOptions {
    * @default false
    */
   omitExpiresIn?: boolean | undefined;
+  /**
+   * The resource servers (APIs) the server knows, as absolute URIs. Set: a `resource` (RFC 8707)
+   * or `audience` outside this list is refused with `invalid_target`, as oidc-provider refuses an
+   * unregistered resource. Unset: any absolute URI is accepted and becomes the token's `aud`.
+   * @default undefined (any resource)
+   */
+  resources?: readonly string[] | undefined;
 }
 
 /** Options with defaults applied. */
@@ -229,12 +236,15 @@ export interface ResolvedOptions {
   latencyMs: number;
   /** The server's clock: `now()` plus `clockSkewMs`. */
   now: () => number;
+  /** The clock of an API that verifies JWT access tokens itself: `now()`, without the skew. */
+  apiNow: () => number;
   accessTokenFormat: 'opaque' | 'jwt';
   signingAlg: 'ES256' | 'RS256';
   issuer: string | undefined;
   timing: 'exact' | 'realistic';
   latencyJitterMs: number;
   omitExpiresIn: boolean;
+  resources: ReadonlySet<string> | undefined;
 }
 
 const AUTH_METHODS: readonly MockClientAuthMethod[] = [
@@ -284,6 +294,7 @@ const KNOWN_OPTIONS: Record<keyof MockAuthServerOptions, true> = {
   clockSkewMs: true,
   latencyJitterMs: true,
   omitExpiresIn: true,
+  resources: true,
 };
 
 function invalid(name: string, expected: string): never {
@@ -368,6 +379,38 @@ function resolveClients(value: unknown): ResolvedOptions['clients'] {
   return clients as ResolvedOptions['clients'];
 }
 
+function isResource(value: unknown): value is string {
+  return typeof value === 'string' && URL.canParse(value) && !value.includes('#');
+}
+
+function resolveResources(value: unknown): ReadonlySet<string> | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every(isResource)) {
+    invalid('resources', 'an array of absolute URIs without a fragment');
+  }
+  return new Set(value);
+}
+
+/**
+ * The audience a request names (`resource`, else `audience`), or why it is refused
+ * (`invalid_target`, RFC 8707 §2): a `resource` that is not an absolute URI, or a target outside
+ * `resources` when the server has that list.
+ */
+export function targetOf(
+  options: ResolvedOptions,
+  resource: string | null,
+  audience: string | null,
+): { ok: true; audience: string | undefined } | { ok: false; description: string } {
+  if (resource !== null && !isResource(resource)) {
+    return { ok: false, description: 'resource must be an absolute URI' };
+  }
+  const target = resource ?? audience ?? undefined;
+  if (target !== undefined && options.resources !== undefined && !options.resources.has(target)) {
+    return { ok: false, description: 'the resource is not known to this server' };
+  }
+  return { ok: true, audience: target };
+}
+
 /** Validate options (throwing `TypeError` naming the option) and apply defaults. */
 export function resolveOptions(options: MockAuthServerOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
@@ -402,11 +445,13 @@ export function resolveOptions(options: MockAuthServerOptions): ResolvedOptions 
     clientAuthMethods: new Set(methods),
     latencyMs: checkMs('latencyMs', options.latencyMs) ?? 0,
     now: skew === 0 ? clock : () => clock() + skew,
+    apiNow: clock,
     accessTokenFormat: checkOne('accessTokenFormat', options.accessTokenFormat, ['opaque', 'jwt']),
     signingAlg: checkOne('signingAlg', options.signingAlg, ['ES256', 'RS256']),
     issuer: options.issuer?.replace(/\/+$/, ''),
     timing: checkOne('timing', options.timing, ['exact', 'realistic']),
     latencyJitterMs: checkMs('latencyJitterMs', options.latencyJitterMs) ?? 0,
     omitExpiresIn: checkBoolean('omitExpiresIn', options.omitExpiresIn, false),
+    resources: resolveResources(options.resources),
   };
 }

@@ -4,7 +4,7 @@
  */
 import { authenticateClient } from './clientAuth.js';
 import { issuerOf, json, type ServerContext } from './context.js';
-import { readForm, tokenError } from './tokenEndpoint.js';
+import { basicRealm, readForm, tokenError } from './tokenEndpoint.js';
 
 async function authenticated(
   ctx: ServerContext,
@@ -17,21 +17,31 @@ async function authenticated(
     };
   }
   const auth = await authenticateClient(ctx, request, form);
-  if (!auth.ok) return { response: tokenError(ctx, auth.error, auth.description, auth.basic) };
+  if (!auth.ok) {
+    const realm = basicRealm(ctx, request, auth.basic);
+    return { response: tokenError(ctx, auth.error, auth.description, realm) };
+  }
   const token = form.get('token');
   if (token === null || token === '')
     return { response: tokenError(ctx, 'invalid_request', 'token is missing') };
   return { clientId: auth.client.clientId, token };
 }
 
-/** `POST /revoke`: revoke the client's own token (a refresh token takes its family along). */
+/**
+ * `POST /revoke`: revoke the client's own token (a refresh token takes its family along). As
+ * oidc-provider: an empty `200 text/plain`, and no caching headers (nothing secret is sent back).
+ */
 export async function handleRevoke(ctx: ServerContext, request: Request): Promise<Response> {
   const checked = await authenticated(ctx, request);
-  if ('response' in checked) return checked.response;
+  if ('response' in checked) {
+    checked.response.headers.delete('Cache-Control');
+    checked.response.headers.delete('Pragma');
+    return checked.response;
+  }
   if (ctx.registry.info(checked.token, ctx.options.now())?.clientId === checked.clientId) {
     ctx.registry.revoke(checked.token);
   }
-  return new Response(null, { status: 200, headers: { 'Cache-Control': 'no-store' } });
+  return new Response('', { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
 }
 
 /** `POST /introspect`: `{ active: false }` unless the token is active (then its claims). */

@@ -1,9 +1,9 @@
 /**
  * The server's endpoints by path and method, shared by the MSW handlers and `listen()`. A known
- * path with the wrong method gets what oidc-provider answers: 404 `invalid_request`.
+ * path with the wrong method gets what oidc-provider answers: a plain-text `404 Not Found`.
  */
 import { handleAuthorize } from './authorizationCode.js';
-import { type EndpointPaths, json, type ServerContext } from './context.js';
+import type { EndpointPaths, ServerContext } from './context.js';
 import { handleJwks, handleMetadata } from './discovery.js';
 import { handleIntrospect, handleRevoke } from './revocation.js';
 
@@ -31,8 +31,8 @@ export function createRoutes(
       const { pathname } = new URL(request.url);
       const route = table.get(pathname)?.[request.method];
       if (route) return route(request);
-      const description = `unrecognized route or not allowed method (${request.method} on ${pathname})`;
-      return Promise.resolve(json({ error: 'invalid_request', error_description: description }, 404));
+      const headers = { 'Content-Type': 'text/plain; charset=utf-8' };
+      return Promise.resolve(new Response('Not Found', { status: 404, headers }));
     },
   };
 }

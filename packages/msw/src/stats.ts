@@ -22,7 +22,8 @@ export type MockTokenErrorCode =
   | 'injected';
 
 /**
- * Why `protect` refused an API request.
+ * Why `protect` (or `verifyAccessToken`) refused an API request. `invalid`: not a JWT access token
+ * signed by this server (JWT verification only); `wrong_audience`: its audience is not the API's.
  *
  * @example
  * ```ts
@@ -36,6 +37,8 @@ export type MockRejectionReason =
   | 'expired'
   | 'revoked'
   | 'superseded'
+  | 'invalid'
+  | 'wrong_audience'
   | 'insufficient_scope';
 
 /**
@@ -140,6 +143,8 @@ export function createStats(): MutableStats {
       expired: 0,
       revoked: 0,
       superseded: 0,
+      invalid: 0,
+      wrong_audience: 0,
       insufficient_scope: 0,
     },
     reuseDetections: 0,

@@ -6,10 +6,10 @@
 import { redeemCode } from './authorizationCode.js';
 import { verifyGrantAssertion } from './clientAssertion.js';
 import { authenticateClient } from './clientAuth.js';
-import { json, type ServerContext } from './context.js';
+import { issuerOf, json, type ServerContext } from './context.js';
 import { failureResponse, wait } from './failures.js';
 import { tokenResponse } from './issue.js';
-import { ALL_GRANTS, DEFAULT_GRANTS, type MockClient, type MockGrantType } from './options.js';
+import { ALL_GRANTS, DEFAULT_GRANTS, type MockClient, type MockGrantType, targetOf } from './options.js';
 import type { Grant } from './registry.js';
 import type { MockAuthStats, MockTokenErrorCode } from './stats.js';
 import { checkExchange, ISSUED_TOKEN_TYPE } from './tokenExchange.js';
@@ -47,25 +47,27 @@ export async function readForm(request: Request): Promise<URLSearchParams | unde
   return new URLSearchParams(await request.text());
 }
 
-/** The `audience`/`resource` of a request; `false` when `resource` is not an absolute URI (RFC 8707). */
-function audienceOf(form: URLSearchParams): string | undefined | false {
-  const resource = form.get('resource');
-  if (resource !== null && (!URL.canParse(resource) || resource.includes('#'))) return false;
-  return resource ?? form.get('audience') ?? undefined;
-}
-
-/** An OAuth error response; counts it. `basic`: the client used HTTP Basic (RFC 6749 §5.2). */
+/**
+ * An OAuth error response; counts it. `basicRealm`: the client used HTTP Basic, so a 401 carries
+ * a Basic challenge (RFC 6749 §5.2) with the issuer as realm, as oidc-provider sends it.
+ */
 export function tokenError(
   ctx: ServerContext,
   code: ErrorCode,
   description: string,
-  basic = false,
+  basicRealm?: string,
 ): Response {
   ctx.stats.tokenErrors[code] += 1;
   const status = code === 'invalid_client' ? 401 : 400;
+  const challenge = `Basic realm="${basicRealm}", error="${code}", error_description="${description}"`;
   const headers: Record<string, string> =
-    status === 401 && basic ? { 'WWW-Authenticate': 'Basic realm="mock"' } : {};
+    status === 401 && basicRealm !== undefined ? { 'WWW-Authenticate': challenge } : {};
   return json({ error: code, error_description: description }, status, headers);
+}
+
+/** The realm of a Basic challenge for a request that authenticated with Basic, else `undefined`. */
+export function basicRealm(ctx: ServerContext, request: Request, basic: boolean): string | undefined {
+  return basic ? (issuerOf(ctx.options, request) ?? 'mock') : undefined;
 }
 
 /** Create the request handler of the token endpoint (shared by MSW and `listen()`). */
@@ -89,9 +91,9 @@ export function createTokenEndpoint(ctx: ServerContext): (request: Request) => P
   ) {
     const scopes = resolveScopes(parseScopes(form.get('scope')), client.scopes);
     if (!scopes) return error('invalid_scope', 'requested scope is not allowed for this client');
-    const audience = audienceOf(form);
-    if (audience === false) return error('invalid_target', 'resource must be an absolute URI');
-    const grant: Grant = { clientId: client.clientId, scopes, audience, ...who };
+    const target = targetOf(options, form.get('resource'), form.get('audience'));
+    if (!target.ok) return error('invalid_target', target.description);
+    const grant: Grant = { clientId: client.clientId, scopes, audience: target.audience, ...who };
     const familyId = options.issueRefreshTokens ? registry.newFamily() : undefined;
     const extras = { familyId, withRefresh: options.issueRefreshTokens, issuedTokenType };
     return tokenResponse(ctx, grant, extras, request);
@@ -138,7 +140,11 @@ export function createTokenEndpoint(ctx: ServerContext): (request: Request) => P
     if (!scopes) return error('invalid_scope', 'requested scope exceeds the original grant');
     const grant: Grant = { clientId: client.clientId, scopes, audience: record.audience, sub: record.sub };
     if (options.rotateRefreshTokens) registry.rotate(presented, now);
-    const extras = { familyId: record.familyId, withRefresh: options.rotateRefreshTokens };
+    const extras = {
+      familyId: record.familyId,
+      withRefresh: options.rotateRefreshTokens,
+      openid: scopes.includes('openid'),
+    };
     return tokenResponse(ctx, grant, extras, request);
   }
 
@@ -155,10 +161,12 @@ export function createTokenEndpoint(ctx: ServerContext): (request: Request) => P
       sub: record.sub,
     };
     const openid = record.scopes.includes('openid');
+    // OpenID Connect Core §11: with `openid`, a refresh token only for `offline_access`.
+    const withRefresh = !openid || record.scopes.includes('offline_access');
     return tokenResponse(
       ctx,
       grant,
-      { familyId: record.familyId, withRefresh: true, openid, nonce: record.nonce },
+      { familyId: record.familyId, withRefresh, openid, nonce: record.nonce },
       request,
     );
   }
@@ -179,7 +187,7 @@ export function createTokenEndpoint(ctx: ServerContext): (request: Request) => P
     if (!form) return error('invalid_request', 'the body must be application/x-www-form-urlencoded');
     if (hasDuplicates(form)) return error('invalid_request', 'a parameter was sent more than once');
     const auth = await authenticateClient(ctx, request, form);
-    if (!auth.ok) return tokenError(ctx, auth.error, auth.description, auth.basic);
+    if (!auth.ok) return tokenError(ctx, auth.error, auth.description, basicRealm(ctx, request, auth.basic));
     if (grantType === null) return error('invalid_request', 'grant_type is missing');
     if (!known) return error('unsupported_grant_type', 'grant_type is not supported');
     const allowed: readonly MockGrantType[] = auth.client.grants ?? DEFAULT_GRANTS;

@@ -165,6 +165,8 @@ describe('options', () => {
     [{ latencyJitterMs: -1 }, 'latencyJitterMs'],
     [{ omitExpiresIn: 'yes' as unknown as boolean }, 'omitExpiresIn'],
     [{ now: 5 as unknown as () => number }, 'now'],
+    [{ resources: ['orders'] }, 'resources'],
+    [{ resources: 'https://api.example' as unknown as string[] }, 'resources'],
   ];
   it.each(cases)('%o throws a TypeError naming "%s"', (override, name) => {
     expect(() => createMockAuthServer({ tokenUrl, clients, ...override })).toThrow(
@@ -175,7 +177,7 @@ describe('options', () => {
   it('rejects a misspelt option, naming it and the known ones', () => {
     expect(() => createMockAuthServer({ tokenUrl, clients, accessTokenTTLMs: 1_000 } as never)).toThrow(
       new TypeError(
-        'createMockAuthServer: unknown option "accessTokenTTLMs" (known: tokenUrl, clients, accessTokenTtlMs, refreshTokenTtlMs, issueRefreshTokens, rotateRefreshTokens, reuseGraceMs, singleActiveToken, tokenType, clientAuthMethods, latencyMs, now, accessTokenFormat, signingAlg, issuer, timing, clockSkewMs, latencyJitterMs, omitExpiresIn)',
+        'createMockAuthServer: unknown option "accessTokenTTLMs" (known: tokenUrl, clients, accessTokenTtlMs, refreshTokenTtlMs, issueRefreshTokens, rotateRefreshTokens, reuseGraceMs, singleActiveToken, tokenType, clientAuthMethods, latencyMs, now, accessTokenFormat, signingAlg, issuer, timing, clockSkewMs, latencyJitterMs, omitExpiresIn, resources)',
       ),
     );
   });

@@ -34,8 +34,10 @@ async function transcript(auth: MockAuthServer, tokenUrl: string, apiBase: strin
       if (!names.has(token)) names.set(token, `<token ${names.size}>`);
       return names.get(token)!;
     });
+    // The Basic realm is the issuer: the origin each mode was reached at.
+    const issuer = new URL(tokenUrl).origin;
     const headers = ['content-type', 'cache-control', 'pragma', 'www-authenticate', 'retry-after'].map((h) =>
-      res.headers.get(h),
+      res.headers.get(h)?.replaceAll(issuer, '<issuer>'),
     );
     entries.push({ status: res.status, headers, body });
     return text === '' ? {} : JSON.parse(text);
@@ -88,12 +90,15 @@ describe('HTTP mode', () => {
 });
 
 describe('listen()', () => {
-  it('serves the token path only for POST (404 invalid_request otherwise, as oidc-provider) and 404s unknown paths', async () => {
+  it('serves the token path only for POST (a plain 404 otherwise, as oidc-provider) and 404s unknown paths', async () => {
     const auth = createMockAuthServer(options);
     await using listening = await auth.listen();
     const get = await fetch(listening.tokenUrl);
     expect(get.status).toBe(404);
-    expect(await get.json()).toMatchObject({ error: 'invalid_request' });
+    expect([get.headers.get('Content-Type'), await get.text()]).toEqual([
+      'text/plain; charset=utf-8',
+      'Not Found',
+    ]);
     expect((await fetch(`${listening.url}/nowhere`)).status).toBe(404);
   });
 

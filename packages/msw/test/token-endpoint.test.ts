@@ -109,7 +109,9 @@ describe('client authentication and request errors', () => {
       { id: 'app', secret: 'wrong' },
     );
     const body = await expectError(res, 401, 'invalid_client');
-    expect(res.headers.get('WWW-Authenticate')).toBe('Basic realm="mock"');
+    expect(res.headers.get('WWW-Authenticate')).toBe(
+      'Basic realm="https://auth.example.test", error="invalid_client", error_description="client authentication failed"',
+    );
     expect(body.error_description).not.toContain('wrong');
   });
 
