@@ -10,6 +10,7 @@ import type {
   PathParams,
   ResponseResolver,
 } from 'msw';
+import type { MockDpop } from './dpop.js';
 import { type ResolvedOptions, rejectUnknownOptions } from './options.js';
 import type { Registry } from './registry.js';
 import type { MockRejectionReason, MutableStats } from './stats.js';
@@ -28,6 +29,13 @@ export interface ProtectOptions {
    * @default [] (any valid token)
    */
   scopes?: readonly string[] | undefined;
+  /**
+   * DPoP (needs the server's `dpop` option): `true` refuses Bearer tokens, only DPoP-bound
+   * tokens with a valid proof pass. Either way a DPoP-bound token must come as `DPoP <token>`
+   * with a proof (`ath`, `htm`/`htu`, `iat`, `jti`, the nonce in nonce mode) by its key.
+   * @default false
+   */
+  dpop?: boolean | undefined;
 }
 
 /**
@@ -45,6 +53,8 @@ export interface MockAuthInfo {
   readonly scopes: readonly string[];
   /** Its audience, if one was requested. */
   readonly audience: string | undefined;
+  /** DPoP: the thumbprint of the key the token is bound to (and the proof was signed with). */
+  readonly jkt?: string | undefined;
 }
 
 /**
@@ -93,8 +103,22 @@ const DESCRIPTIONS: Record<Exclude<MockRejectionReason, 'insufficient_scope'>, s
 };
 
 /** Create `protect` for one mock server. */
-export function createProtect(options: ResolvedOptions, registry: Registry, stats: MutableStats): Protect {
-  function reject(reason: MockRejectionReason, required: readonly string[]): Response {
+export function createProtect(
+  options: ResolvedOptions,
+  registry: Registry,
+  stats: MutableStats,
+  dpop?: MockDpop | undefined,
+): Protect {
+  /** A DPoP refusal: 401 with a `DPoP` challenge (and the nonce in nonce mode). */
+  function rejectDpop(error: string, description: string): Response {
+    const challenge = `DPoP error="${error}", error_description="${description}", algs="ES256 RS256 EdDSA"`;
+    return Response.json(
+      { error, error_description: description },
+      { status: 401, headers: { 'WWW-Authenticate': challenge, ...dpop?.headers() } },
+    );
+  }
+
+  function reject(reason: MockRejectionReason, required: readonly string[], scheme = 'Bearer'): Response {
     stats.rejectedApiRequests += 1;
     stats.rejectedApiRequestsByReason[reason] += 1;
     if (reason === 'insufficient_scope') {
@@ -114,7 +138,10 @@ export function createProtect(options: ResolvedOptions, registry: Registry, stat
       { error: 'invalid_token', error_description: description },
       {
         status: 401,
-        headers: { 'WWW-Authenticate': `Bearer error="invalid_token", error_description="${description}"` },
+        headers: {
+          'WWW-Authenticate': `${scheme} error="invalid_token", error_description="${description}"`,
+          ...dpop?.headers(),
+        },
       },
     );
   }
@@ -131,7 +158,10 @@ export function createProtect(options: ResolvedOptions, registry: Registry, stat
     if (typeof protectOptions !== 'object' || protectOptions === null) {
       throw new TypeError('protect: options must be an object');
     }
-    rejectUnknownOptions('protect', protectOptions, { scopes: true });
+    rejectUnknownOptions('protect', protectOptions, { scopes: true, dpop: true });
+    const dpopOnly = protectOptions.dpop ?? false;
+    if (typeof dpopOnly !== 'boolean') throw new TypeError('protect: option "dpop" must be a boolean');
+    if (dpopOnly && !dpop) throw new TypeError('protect: option "dpop" needs the server\'s "dpop" option');
     const required = protectOptions.scopes ?? [];
     if (!Array.isArray(required) || required.some((s) => typeof s !== 'string')) {
       throw new TypeError('protect: option "scopes" must be an array of strings');
@@ -140,14 +170,30 @@ export function createProtect(options: ResolvedOptions, registry: Registry, stat
     return (info) => {
       stats.apiRequests += 1;
       const header = info.request.headers.get('Authorization') ?? '';
-      const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
-      if (!match) return reject('missing', required) as Result;
-      const result = registry.checkAccess(match[1]!, options.now());
-      if ('rejection' in result) return reject(result.rejection, required) as Result;
-      const { clientId, scopes, audience } = result.grant;
-      if (!required.every((scope) => scopes.includes(scope)))
-        return reject('insufficient_scope', required) as Result;
-      return resolver({ ...info, auth: Object.freeze({ clientId, scopes, audience }) });
+      const match = /^(Bearer|DPoP) +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
+      const isDpop = match?.[1]?.toLowerCase() === 'dpop';
+      if (!match || (isDpop && !dpop)) return reject('missing', required) as Result;
+      if (dpopOnly && !isDpop) return rejectDpop('invalid_token', 'a DPoP-bound token is required') as Result;
+      const token = match[2]!;
+      const authorize = (jkt: string | undefined): Result => {
+        const result = registry.checkAccess(token, options.now());
+        if ('rejection' in result) return reject(result.rejection, required, match[1]) as Result;
+        const { clientId, scopes, audience, jkt: bound } = result.grant;
+        if (bound !== jkt) {
+          const why = jkt ? 'the token is not bound to the proof key' : 'a DPoP-bound token needs a proof';
+          return rejectDpop('invalid_token', why) as Result;
+        }
+        if (!required.every((scope) => scopes.includes(scope)))
+          return reject('insufficient_scope', required) as Result;
+        return resolver({ ...info, auth: Object.freeze({ clientId, scopes, audience, jkt }) });
+      };
+      if (!isDpop) return authorize(undefined);
+      // The proof first (as a real resource server does): signature, htm/htu, iat, jti, ath, nonce.
+      return dpop!
+        .verify(info.request, token, true)
+        .then((proof) =>
+          proof.ok ? authorize(proof.jkt) : (rejectDpop(proof.error, proof.description) as Result),
+        ) as Result;
     };
   };
 }
