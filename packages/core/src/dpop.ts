@@ -38,6 +38,12 @@ export interface DpopOptions {
    * ```
    */
   keyPair?: CryptoKeyPair | Promise<CryptoKeyPair> | undefined;
+  /**
+   * Clock of the proofs' `iat`, epoch ms. Inject for tests (give the vault's `now`), or to
+   * correct a known skew against the servers.
+   * @default Date.now
+   */
+  now?: (() => number) | undefined;
 }
 
 const GENERATE: Record<DpopAlgorithm, RsaHashedKeyGenParams | EcKeyGenParams | Algorithm> = {
@@ -130,7 +136,9 @@ export function createDpop(options: DpopOptions = {}): Dpop {
       (value) => typeof value === 'object' && value !== null,
       'a CryptoKeyPair (or a promise of one)',
     ],
+    now: [(value) => typeof value === 'function', 'a function'],
   });
+  const now = options.now ?? Date.now;
   const generated = options.alg ?? 'ES256';
   const nonces = new Map<string, string>();
   let ready: Promise<{ signing: SigningKey; jwk: Record<string, string>; jkt: string }> | undefined;
@@ -165,7 +173,7 @@ export function createDpop(options: DpopOptions = {}): Dpop {
         jti: globalThis.crypto.randomUUID(),
         htm: method.toUpperCase(),
         htu: htuOf(url),
-        iat: Math.floor(Date.now() / 1000),
+        iat: Math.floor(now() / 1000),
       };
       if (nonce !== undefined) payload.nonce = nonce;
       if (accessToken !== undefined) payload.ath = await sha256Base64url(accessToken);
