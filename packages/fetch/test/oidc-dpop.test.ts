@@ -20,9 +20,6 @@ const REDIRECT = 'http://127.0.0.1:1/callback';
 const TTL_S = 3600;
 const BURST = 300;
 
-const claimsOf = (jwt: string) =>
-  JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-
 for (const requireNonce of [false, true]) {
   describe(`oidc-provider with DPoP${requireNonce ? ' and required nonces' : ''}`, () => {
     let op: RunningOidcProvider;
@@ -85,7 +82,13 @@ for (const requireNonce of [false, true]) {
       });
       vaults.push(vault);
       await vault.setTokens(tokens);
-      return { vault, dpop, advance: (ms) => void (offset += ms) };
+      return {
+        vault,
+        dpop,
+        advance: (ms) => {
+          offset += ms;
+        },
+      };
     }
 
     it('client credentials: a DPoP token bound to the key (introspected cnf.jkt)', async () => {

@@ -127,7 +127,7 @@ describe('mock DPoP at the token endpoint', () => {
 });
 
 describe('mock DPoP at protected resources', () => {
-  const auth = server(true);
+  server(true);
 
   async function bound(k: Key): Promise<string> {
     const body = await (await tokenRequest(await proof(k, { htm: 'POST', htu: tokenUrl }))).json();
