@@ -8,7 +8,7 @@
  */
 import { checkOptions, invalidOption } from './checkOptions.js';
 import type { Dpop, DpopAlgorithm } from './dpopTypes.js';
-import { encodeBase64url, type SigningKey, signJwt } from './oauth2/jwt.js';
+import { encodeBase64url } from './oauth2/jwt.js';
 
 export type { Dpop, DpopAlgorithm } from './dpopTypes.js';
 
@@ -57,6 +57,12 @@ const GENERATE: Record<DpopAlgorithm, RsaHashedKeyGenParams | EcKeyGenParams | A
   EdDSA: { name: 'Ed25519' },
 };
 
+const SIGN: Record<DpopAlgorithm, Algorithm | EcdsaParams> = {
+  ES256: { name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams,
+  RS256: { name: 'RSASSA-PKCS1-v1_5' },
+  EdDSA: { name: 'Ed25519' },
+};
+
 /** The JWS algorithm of a key pair, or `undefined` when DPoP cannot use it. */
 function algOf(key: CryptoKey): DpopAlgorithm | undefined {
   const { name, namedCurve, hash } = key.algorithm as { name: string; namedCurve?: string; hash?: Algorithm };
@@ -85,16 +91,16 @@ export async function sha256Base64url(text: string): Promise<string> {
   return encodeBase64url(new Uint8Array(digest));
 }
 
-/** `url` without query and fragment (`htu`), resolved against the page in a browser. */
-function htuOf(url: string | URL): string {
+/** `htu` (`url` without query and fragment, resolved against the page in a browser) and the origin nonces are kept under. */
+function target(url: string | URL): { htu: string; origin: string } {
   const parsed = new URL(url, globalThis.location?.href);
-  return parsed.origin + parsed.pathname;
+  return { htu: parsed.origin + parsed.pathname, origin: parsed.origin };
 }
 
 /** The origin nonces are kept under; `''` for a URL that cannot be parsed. */
 function originOf(url: string | URL): string {
   try {
-    return new URL(url, globalThis.location?.href).origin;
+    return target(url).origin;
   } catch {
     return '';
   }
@@ -141,7 +147,10 @@ export function createDpop(options: DpopOptions = {}): Dpop {
   const now = options.now ?? Date.now;
   const generated = options.alg ?? 'ES256';
   const nonces = new Map<string, string>();
-  let ready: Promise<{ signing: SigningKey; jwk: Record<string, string>; jkt: string }> | undefined;
+  /** The private key, its algorithm, the encoded JWS header (the same for every proof), the thumbprint. */
+  let ready: Promise<{ key: CryptoKey; alg: DpopAlgorithm; header: string; jkt: string }> | undefined;
+  /** `ath` of the last token: every request with that token needs it (one hash per token). */
+  let ath: { token: string; hash: Promise<string> } | undefined;
 
   const load = () => {
     ready ??= (async () => {
@@ -154,7 +163,8 @@ export function createDpop(options: DpopOptions = {}): Dpop {
         invalidOption(api, 'keyPair', 'an ES256, RS256 or EdDSA CryptoKeyPair', pair);
       }
       const jwk = publicJwk(await subtle.exportKey('jwk', pair.publicKey));
-      return { signing: { key: pair.privateKey, alg }, jwk, jkt: await sha256Base64url(JSON.stringify(jwk)) };
+      const header = encodeBase64url(JSON.stringify({ alg, typ: 'dpop+jwt', jwk }));
+      return { key: pair.privateKey, alg, header, jkt: await sha256Base64url(JSON.stringify(jwk)) };
     })();
     ready.catch(() => {
       ready = undefined; // a failed load (bad key) fails this call, not every later one
@@ -167,17 +177,23 @@ export function createDpop(options: DpopOptions = {}): Dpop {
       return (await load()).jkt;
     },
     async proof(method, url, accessToken) {
-      const { signing, jwk } = await load();
-      const nonce = nonces.get(originOf(url));
+      const { key, alg, header } = await load();
+      const { htu, origin } = target(url);
       const payload: Record<string, unknown> = {
         jti: globalThis.crypto.randomUUID(),
         htm: method.toUpperCase(),
-        htu: htuOf(url),
+        htu,
         iat: Math.floor(now() / 1000),
       };
+      const nonce = nonces.get(origin);
       if (nonce !== undefined) payload.nonce = nonce;
-      if (accessToken !== undefined) payload.ath = await sha256Base64url(accessToken);
-      return signJwt(signing, payload, { typ: 'dpop+jwt', jwk });
+      if (accessToken !== undefined) {
+        if (ath?.token !== accessToken) ath = { token: accessToken, hash: sha256Base64url(accessToken) };
+        payload.ath = await ath.hash;
+      }
+      const input = `${header}.${encodeBase64url(JSON.stringify(payload))}`;
+      const signature = await globalThis.crypto.subtle.sign(SIGN[alg], key, new TextEncoder().encode(input));
+      return `${input}.${encodeBase64url(new Uint8Array(signature))}`;
     },
     nonce: (url) => nonces.get(originOf(url)),
     setNonce(url, nonce) {
