@@ -269,3 +269,26 @@ describe('cnf.jkt binding', () => {
     await expect(source(context())).rejects.toMatchObject({ code: 'dpop_key_mismatch' });
   });
 });
+
+describe('DPoP proofs never reach an error', () => {
+  it('a server echoing the proof in error_description: redacted', async () => {
+    let sent = '';
+    const source = clientCredentials({
+      tokenUrl: TOKEN_URL,
+      clientId: 'app',
+      clientSecret: SECRET,
+      dpop: createDpop(),
+      fetch: async (_input, init) => {
+        sent = new Headers(init?.headers).get('DPoP') ?? '';
+        return Response.json(
+          { error: 'invalid_dpop_proof', error_description: `bad proof ${sent}` },
+          { status: 400 },
+        );
+      },
+    });
+    const error = await source(context()).catch((e: unknown) => e);
+    expect(sent).toMatch(/^eyJ/);
+    expect(error).toMatchObject({ code: 'invalid_dpop_proof', retryable: false });
+    expect(JSON.stringify([String(error), (error as Error).cause])).not.toContain(sent.slice(0, 40));
+  });
+});

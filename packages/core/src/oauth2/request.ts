@@ -53,7 +53,11 @@ export async function requestToken(
   for (let nonced = false; ; nonced = true) {
     // A fresh client assertion (and DPoP proof) per send: servers refuse a replayed `jti`.
     redacted.push(await endpoint.auth.apply(headers, body, { tokenUrl: absolute, supported }));
-    if (dpop) headers.set('DPoP', await dpop.proof('POST', absolute));
+    if (dpop) {
+      const proof = await dpop.proof('POST', absolute);
+      headers.set('DPoP', proof);
+      redacted.push(proof); // never echoed into an error
+    }
     try {
       signal.throwIfAborted();
       response = await fetchFn(tokenUrl, { method: 'POST', headers, body, signal });
