@@ -6,6 +6,7 @@ import type { ContenderSpec } from './contender.js';
 import { BASELINES, REFRESHING } from './peers/index.js';
 import { describeMachine, type MachineInfo } from './report/machine.js';
 import type { Progress } from './report/progress.js';
+import { type DpopRow, runDpop } from './scenarios/dpop.js';
 import { type HotPathResult, runHotPath } from './scenarios/hotPath.js';
 import { type MemoryResult, runMemory } from './scenarios/memory.js';
 import { type OverheadRow, type OverheadSizes, runOverhead } from './scenarios/overhead.js';
@@ -57,6 +58,8 @@ export interface BenchReport {
   overhead: OverheadRow[];
   hotPath: HotPathResult;
   memory: MemoryResult;
+  /** Scenario 6: DPoP ÷ Bearer per client (same sizes as scenario 3). */
+  dpop: DpopRow[];
 }
 
 /** Options of {@link runBench}. */
@@ -104,6 +107,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
 
   const hotPath = await runHotPath(sizes.hotPathOps, sizes.hotPathRounds, progress);
   const memory = await runMemory(sizes.memoryRequests, progress);
+  const dpop = await runDpop(sizes.overhead, progress);
   progress.end();
   return {
     mode: options.mode,
@@ -115,5 +119,6 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
     overhead,
     hotPath,
     memory,
+    dpop,
   };
 }

@@ -83,6 +83,14 @@ describe('scenarios 3-5', () => {
     }
   });
 
+  it('measures DPoP against Bearer for every client, with no failed request', () => {
+    expect(report.dpop.map((row) => row.client)).toEqual(['axios', 'ky', 'fetch']);
+    for (const row of report.dpop) {
+      expect(row.ratio).toBeGreaterThan(0);
+      expect(row.failed).toBe(0);
+    }
+  });
+
   it('measures the hot path and the memory cycles', () => {
     expect(report.hotPath.getTokenOpsPerSec).toBeGreaterThan(0);
     expect(report.hotPath.ratio).toBeGreaterThan(0);

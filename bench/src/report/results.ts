@@ -5,7 +5,7 @@ import { formatInt, formatMs } from '../format.js';
 import { BASELINES, REFRESHING } from '../peers/index.js';
 import type { BenchReport } from '../run.js';
 import { markdownTable } from './table.js';
-import { overheadTable, requestTable, vaultTable } from './tables.js';
+import { dpopTable, overheadTable, requestTable, vaultTable } from './tables.js';
 import { checkTargets, peerWins } from './targets.js';
 
 /** Render RESULTS.md for a report; `chartFile` is the SVG's path relative to it. */
@@ -83,6 +83,14 @@ export function renderResultsMarkdown(report: BenchReport, chartFile = 'results.
     '',
     'Memory: a vault served one `getToken()` per simulated request; every 100th request was a 401 (`refresh({ staleToken })`, a',
     'second stale refresh answered from the cache, and an event listener added and removed). Heap measured after forced GC.',
+    '',
+    '## 6. DPoP ÷ Bearer',
+    '',
+    'Each tokvault adapter with a DPoP vault (`createDpop()`, ES256: one proof signed per request, with `ath`) against the same',
+    'adapter with a Bearer vault, as scenario 3 measures (same sizes, paired rounds, median ratio), to a lean endpoint that looks',
+    'the token up and checks that a proof is present (no server-side verification, so the ratio is the client cost of DPoP).',
+    '',
+    markdownTable(dpopTable(report)),
     '',
     '## Contenders',
     '',

@@ -81,3 +81,19 @@ export function vaultTable(report: BenchReport): Table {
     ],
   };
 }
+
+/** Scenario 6 (DPoP ÷ Bearer per client) as a table. */
+export function dpopTable(report: BenchReport): Table {
+  return {
+    headers: ['client', 'Bearer req/s', 'DPoP req/s', 'DPoP ÷ Bearer', 'extra CPU/req', 'failed'],
+    align: ['left'],
+    rows: report.dpop.map((row) => [
+      row.client,
+      formatInt(row.bearerRequestsPerSec),
+      formatInt(row.dpopRequestsPerSec),
+      formatRatio(row.ratio),
+      formatUs(row.extraCpuUsPerRequest),
+      formatInt(row.failed),
+    ]),
+  };
+}

@@ -8,11 +8,12 @@ import {
   isAllowedOrigin,
   isRefreshWorthy,
   isReplayableBody,
+  type ResendBudget,
+  resendStep,
   resolveAdapterOptions,
 } from '@tokvault/core/adapter';
 import {
   type AxiosError,
-  AxiosHeaders,
   type AxiosInstance,
   type AxiosResponse,
   CanceledError,
@@ -20,7 +21,7 @@ import {
 } from 'axios';
 import { redirectGuard } from './redirects.js';
 import { refreshFailure } from './refreshFailure.js';
-import { resendBelow } from './resend.js';
+import { authorized, resendBelow, signalOf, targetOf } from './resend.js';
 
 declare module 'axios' {
   interface AxiosRequestConfig {
@@ -62,8 +63,12 @@ interface Mark {
 
 type Config = InternalAxiosRequestConfig & { __tokvault?: Mark | undefined };
 
-/** axios's own test for an absolute request URL (`scheme://` or `//`), as in its `buildFullPath`. */
-const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+/** Per request: the token it carries, its resend budget, and the mark its redirect guard uses. */
+interface Sent {
+  readonly token: Token;
+  readonly spent: ResendBudget;
+  readonly first: Mark;
+}
 
 /**
  * Attach a token vault to an axios instance. Each request to an allowed origin awaits
@@ -107,23 +112,9 @@ export function attachTokenVault(
     requireOrigins: true,
     baseUrl: instance.defaults?.baseURL,
   });
-  // The token each authorised request carried, per attachment (an instance may carry several vaults).
-  const sent = new WeakMap<Mark, Token>();
+  // What each authorised request carried, per attachment (an instance may carry several vaults).
+  const sent = new WeakMap<Mark, Sent>();
   const guard = redirectGuard(o.header, (url) => isAllowedOrigin(url, o.origins));
-
-  /**
-   * Where axios sends `config`, as `instance.getUri(config)` builds it but without the query
-   * (which never changes the origin). Request interceptors get a config already merged with the
-   * defaults, so this skips the second `mergeConfig` of `getUri` (most of our per-request cost).
-   */
-  const targetOf = ({ baseURL, url = '', allowAbsoluteUrls }: Config): string =>
-    baseURL && (!ABSOLUTE_URL.test(url) || allowAbsoluteUrls === false)
-      ? `${baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`
-      : url;
-
-  /** The request's own signal, if it is one that vault calls can listen to. */
-  const signalOf = ({ signal }: Config) => (signal?.addEventListener ? (signal as AbortSignal) : undefined);
-
   /** A failed vault call: an abort of the request's own signal becomes axios's `CanceledError`. */
   const failure = (config: Config, error: unknown, original?: AxiosError) =>
     config.signal?.aborted
@@ -149,8 +140,8 @@ export function attachTokenVault(
       throw failure(config, error);
     }
     const mark: Mark = { retried: false };
-    config.headers = AxiosHeaders.from(config.headers).set(o.header, o.formatHeader(token));
-    sent.set(mark, token);
+    config.headers = await authorized(o, config, token);
+    sent.set(mark, { token, spent: { nonce: false, refresh: false }, first: mark });
     config.__tokvault = mark;
     guard.install(config, mark);
     return config;
@@ -158,31 +149,31 @@ export function attachTokenVault(
 
   async function onRejected(error: AxiosError): Promise<AxiosResponse> {
     const config = error?.config as Config | undefined;
-    const mark = config?.__tokvault as Mark;
-    const token = sent.get(mark);
+    const state = sent.get(config?.__tokvault as Mark);
     const response = error?.response;
-    // Not ours (or a cancel), no response, from an origin a redirect took it to, not
-    // refresh-worthy, or a stream body that the first send consumed: the error as is.
-    if (
-      !config ||
-      !token ||
-      !response ||
-      guard.leftOrigins(mark, error.request) ||
-      !isRefreshWorthy(o, response) ||
-      !isReplayableBody(config.data)
-    ) {
-      throw error;
-    }
-    let fresh: Token;
+    // Not ours (or a cancel), no response, from an origin a redirect took it to, a stream body
+    // that the first send consumed, or nothing to resend for (budget spent): the error as is.
+    const step =
+      config &&
+      state &&
+      response &&
+      !guard.leftOrigins(state.first, error.request) &&
+      isReplayableBody(config.data) &&
+      resendStep(o, targetOf(config), response, state.spent, () => isRefreshWorthy(o, response));
+    if (!step) throw error;
+    let token = state.token; // a DPoP nonce resend keeps it
     try {
-      fresh = await vault.refresh({ staleToken: token, signal: signalOf(config) });
+      if (step === 'refresh') token = await vault.refresh({ staleToken: token, signal: signalOf(config) });
     } catch (refreshError) {
       throw failure(config, refreshError, error);
     }
     // `config` is what the adapter got (interceptors and `transformRequest` applied): resend it
-    // as is, with the new token, below the interceptors registered after ours.
-    const headers = new AxiosHeaders(config.headers).set(o.header, o.formatHeader(fresh));
-    return resendBelow(instance, onRejected, { ...config, headers, __tokvault: { retried: true } } as Config);
+    // as is, with the token, below the interceptors registered after ours (its failure comes
+    // back here, for what is left of the budget).
+    const mark: Mark = { retried: true };
+    sent.set(mark, { ...state, token });
+    const resend = { ...config, headers: await authorized(o, config, token), __tokvault: mark } as Config;
+    return resendBelow(instance, onRejected, resend).catch(onRejected);
   }
 
   const requestId = instance.interceptors.request.use(onRequest);

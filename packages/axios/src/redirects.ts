@@ -57,6 +57,7 @@ export function redirectGuard(header: string, allowed: (url: string) => boolean)
         else {
           away.add(mark);
           strip(options.headers, lower);
+          strip(options.headers, 'dpop');
         }
       };
       config.env = { ...config.env, fetch: guard(config.env?.fetch as Fetch | undefined) };

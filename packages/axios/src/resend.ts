@@ -3,6 +3,8 @@
  * request already went through every request interceptor, and its result goes through the
  * response interceptors registered after ours once, as without a refresh.
  */
+import type { Token } from '@tokvault/core';
+import { authorize, type ResolvedAdapterOptions } from '@tokvault/core/adapter';
 import {
   AxiosHeaders,
   type AxiosInstance,
@@ -49,4 +51,40 @@ export function resendBelow(
     if (handler) result = result.then(handler.fulfilled, handler.rejected);
   }
   return result;
+}
+
+/** A request config with the adapter's bookkeeping. */
+type Target = Pick<InternalAxiosRequestConfig, 'baseURL' | 'url' | 'allowAbsoluteUrls' | 'signal'>;
+
+/** axios's own test for an absolute request URL (`scheme://` or `//`), as in its `buildFullPath`. */
+const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+
+/**
+ * Where axios sends `config`, as `instance.getUri(config)` builds it but without the query
+ * (which never changes the origin). Request interceptors get a config already merged with the
+ * defaults, so this skips the second `mergeConfig` of `getUri` (most of our per-request cost).
+ */
+export const targetOf = ({ baseURL, url = '', allowAbsoluteUrls }: Target): string =>
+  baseURL && (!ABSOLUTE_URL.test(url) || allowAbsoluteUrls === false)
+    ? `${baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`
+    : url;
+
+/** The request's own signal, if it is one that vault calls can listen to. */
+export const signalOf = ({ signal }: Target) =>
+  signal?.addEventListener ? (signal as AbortSignal) : undefined;
+
+/**
+ * `config`'s headers with the token's (a DPoP token: with a proof for the request's method and
+ * URL); synchronous unless a proof is signed.
+ */
+export function authorized<R>(
+  o: ResolvedAdapterOptions<R>,
+  config: InternalAxiosRequestConfig,
+  token: Token,
+): AxiosHeaders | Promise<AxiosHeaders> {
+  const headers = AxiosHeaders.from(config.headers);
+  const url = o.dpop ? new URL(targetOf(config), globalThis.location?.href).href : '';
+  const method = (config.method ?? 'get').toUpperCase();
+  const proof = authorize(o, token, method, url, (name, value) => headers.set(name, value));
+  return proof ? proof.then(() => headers) : headers;
 }

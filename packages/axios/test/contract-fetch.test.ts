@@ -1,4 +1,5 @@
-import { describeAdapterContract } from '@tokvault/testkit';
+import { describeAdapterContract, describeDpopContract } from '@tokvault/testkit';
 import { axiosContractClient } from './contract.js';
 
 describeAdapterContract('axios (fetch adapter)', axiosContractClient('fetch'));
+describeDpopContract('axios (fetch adapter)', axiosContractClient('fetch'));

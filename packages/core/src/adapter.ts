@@ -3,7 +3,9 @@
  * ky, fetch). Tiny on purpose: adapters stay thin and agree on what "allowed origin",
  * "refresh-worthy" and "replayable body" mean. For adapter authors; apps never need it.
  */
+import { responseHeader } from './authorize.js';
 import { checkOptions, type OptionRule } from './checkOptions.js';
+import type { Dpop } from './dpopTypes.js';
 import { TokVaultError } from './errors.js';
 import { headerValueFault } from './headerValue.js';
 import type { Token } from './token.js';
@@ -11,6 +13,7 @@ import type { TokenVault } from './vault.js';
 
 // For stores too (`@tokvault/redis`): their lease and polling timers are background work.
 export { unrefTimer } from './abort.js';
+export { authorize, type ResendBudget, resendStep } from './authorize.js';
 export {
   followRedirects,
   manualRedirects,
@@ -122,6 +125,8 @@ export interface ResolvedAdapterOptions<TResponse = Response> {
   readonly header: string;
   /** Header value builder. */
   readonly formatHeader: (token: Token) => string;
+  /** The vault's DPoP handle (`vault.dpop`): DPoP tokens get a proof per request. */
+  readonly dpop: Dpop | undefined;
 }
 
 /**
@@ -228,6 +233,7 @@ export function resolveAdapterOptions<TResponse>(
     shouldRefresh: options.shouldRefresh,
     header,
     formatHeader: checkedFormatHeader(api, options.formatHeader ?? formatAuthHeader),
+    dpop: vault.dpop,
   };
 }
 
@@ -317,7 +323,8 @@ export function isAllowedOrigin(
  * Whether a response calls for a refresh and one retry: never when it came from an origin
  * that may not get the token (a `response.url`, as fetch reports it after redirects, outside
  * `origins`: a foreign 401 says nothing about our token); else the user's `shouldRefresh` if
- * given, else a status in `statusCodes` without `insufficient_scope` in `WWW-Authenticate`. The
+ * given, else a status in `statusCodes` without `insufficient_scope` in `WWW-Authenticate` (nor
+ * DPoP's `use_dpop_nonce` or `invalid_dpop_proof`: a new token would not help). The
  * challenge is read with `response.headers.get()` (fetch `Headers`, `AxiosHeaders`) or, for
  * plain header objects, the lower-case `www-authenticate` key.
  *
@@ -336,13 +343,8 @@ export function isRefreshWorthy<TResponse extends { readonly status: number; rea
   if (typeof url === 'string' && url !== '' && !isAllowedOrigin(url, options.origins, base)) return false;
   if (options.shouldRefresh) return options.shouldRefresh(response);
   if (!options.statusCodes.has(response.status)) return false; // most responses: no header read
-  const headers = response.headers as
-    | { get?: (name: string) => unknown; 'www-authenticate'?: unknown }
-    | null
-    | undefined;
-  const challenge =
-    typeof headers?.get === 'function' ? headers.get('www-authenticate') : headers?.['www-authenticate'];
-  return !/insufficient_scope/i.test(String(challenge ?? ''));
+  const challenge = responseHeader(response.headers, 'www-authenticate') ?? '';
+  return !/insufficient_scope|use_dpop_nonce|invalid_dpop_proof/i.test(challenge);
 }
 
 /**

@@ -63,7 +63,7 @@ export async function fetchWithRetry(
   for (let attempt = 0; ; attempt++) {
     const sentAt = o.now();
     try {
-      const result = await o.fetchToken({ signal, reason, previous });
+      const result = await o.fetchToken({ signal, reason, previous, dpop: o.dpop });
       signal.throwIfAborted();
       return toEntry(normalizeToken(result, sentAt, o.lifetimeMs, o.name), sentAt, o);
     } catch (error) {

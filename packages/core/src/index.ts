@@ -1,4 +1,5 @@
 export { abortable, sleep } from './abort.js';
+export type { Dpop, DpopAlgorithm } from './dpopTypes.js';
 export type { TokenRefreshErrorOptions } from './errors.js';
 export { RefreshTimeoutError, TokenRefreshError, TokVaultError, VaultClosedError } from './errors.js';
 export type { RefreshReason, VaultEventMap, VaultEventType, VaultListener } from './events.js';

@@ -2,6 +2,7 @@
  * Vault options, their defaults and their validation.
  */
 import { checkOptions, invalidOption, type OptionRule } from './checkOptions.js';
+import type { Dpop } from './dpopTypes.js';
 import type { RefreshReason } from './events.js';
 import { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from './retry.js';
 import type { TokenStore } from './store.js';
@@ -26,6 +27,8 @@ export interface FetchTokenContext {
   reason: RefreshReason;
   /** The token being replaced, if any (its `refreshToken` is useful for refresh grants). */
   previous: Token | undefined;
+  /** The vault's `dpop` option: sign a proof for the token request with it (the OAuth sources do). */
+  dpop?: Dpop | undefined;
 }
 
 /**
@@ -113,6 +116,17 @@ export interface TokenVaultOptions {
    */
   revokeToken?: (token: Token, context: { signal: AbortSignal }) => Promise<void>;
   /**
+   * DPoP (RFC 9449): `createDpop()` from `@tokvault/core/dpop`. The OAuth sources get it with
+   * each `fetchToken` call and ask for tokens bound to its key; the adapters read it from
+   * `vault.dpop` and send every `DPoP` token with a fresh proof. Configure it here, once.
+   * @default undefined (Bearer tokens)
+   * @example
+   * ```ts
+   * createTokenVault({ dpop: createDpop(), fetchToken: clientCredentials({ issuer, clientId, clientSecret }) })
+   * ```
+   */
+  dpop?: Dpop;
+  /**
    * Clock, epoch ms. Inject for tests.
    * @default Date.now
    */
@@ -131,6 +145,7 @@ export interface ResolvedOptions {
   retry: RetryPolicy | false;
   store: TokenStore | undefined;
   revokeToken: TokenVaultOptions['revokeToken'];
+  dpop: Dpop | undefined;
   now: () => number;
 }
 
@@ -164,6 +179,7 @@ const RULES: Record<keyof TokenVaultOptions, OptionRule> = {
     'a TokenStore (get, withLock, delete)',
   ],
   revokeToken: isFunction,
+  dpop: [(value) => typeof (value as Dpop | null)?.proof === 'function', 'a DPoP handle from createDpop()'],
   now: isFunction,
 };
 

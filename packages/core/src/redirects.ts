@@ -126,7 +126,10 @@ export async function followRedirects(
       );
     }
     if (body instanceof FormData) headers.delete('content-type'); // a new boundary
-    if (new URL(url).origin !== next.origin) headers.delete('authorization');
+    if (new URL(url).origin !== next.origin) {
+      headers.delete('authorization');
+      headers.delete('dpop'); // a DPoP proof names the first URL: useless, and not for other eyes
+    }
     if (!policy.allowed(next.href)) headers.delete(policy.header);
     url = next.href;
     response = await policy.send(url, {

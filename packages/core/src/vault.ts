@@ -4,6 +4,7 @@
 import { abortable, unrefTimer } from './abort.js';
 import { createCatchUp } from './catchUp.js';
 import { checkOptions, type OptionRule } from './checkOptions.js';
+import type { Dpop } from './dpopTypes.js';
 import { RefreshTimeoutError, TokenRefreshError, VaultClosedError } from './errors.js';
 import type { VaultEventType, VaultListener } from './events.js';
 import { createEmitter, type RefreshReason } from './events.js';
@@ -71,6 +72,8 @@ export interface RefreshOptions {
 export interface TokenVault {
   /** The vault's name (events, errors, store key). */
   readonly name: string;
+  /** The `dpop` option (RFC 9449): adapters sign a proof with it for every `DPoP` token. */
+  readonly dpop: Dpop | undefined;
   /**
    * A valid token: the cached one (starting ONE background refresh inside the soft window), or
    * the result of the one refresh in flight. Rejects with `TokenRefreshError`,
@@ -468,6 +471,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
 
   return {
     name,
+    dpop: o.dpop,
     getToken,
     refresh(options) {
       if (options !== undefined) checkOptions('refresh', options, REFRESH_OPTIONS);

@@ -169,7 +169,7 @@ describe('clientCredentials options', () => {
     const options = { ...valid, audiance: 'api' } as ClientCredentialsOptions;
     expect(() => clientCredentials(options)).toThrow(
       new TypeError(
-        'clientCredentials: unknown option "audiance" (known: tokenUrl, issuer, clientId, clientSecret, authMethod, privateKey, keyId, assertionAudience, scope, resource, audience, fetch, headers)',
+        'clientCredentials: unknown option "audiance" (known: tokenUrl, issuer, clientId, clientSecret, authMethod, privateKey, keyId, assertionAudience, scope, resource, audience, fetch, headers, dpop)',
       ),
     );
   });

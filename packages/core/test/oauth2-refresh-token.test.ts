@@ -177,7 +177,7 @@ describe('refreshTokenGrant options', () => {
     const options = { ...valid, onRefresh: () => undefined } as RefreshTokenGrantOptions;
     expect(() => refreshTokenGrant(options)).toThrow(
       new TypeError(
-        'refreshTokenGrant: unknown option "onRefresh" (known: tokenUrl, issuer, clientId, clientSecret, authMethod, privateKey, keyId, assertionAudience, scope, resource, audience, fetch, headers, refreshToken, onRefreshToken)',
+        'refreshTokenGrant: unknown option "onRefresh" (known: tokenUrl, issuer, clientId, clientSecret, authMethod, privateKey, keyId, assertionAudience, scope, resource, audience, fetch, headers, dpop, refreshToken, onRefreshToken)',
       ),
     );
   });

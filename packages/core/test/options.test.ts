@@ -44,7 +44,7 @@ describe('invalid options throw a TypeError naming the option', () => {
     const typo = { fetchToken, expiryMargin: 5_000 } as unknown as TokenVaultOptions;
     expect(() => createTokenVault(typo)).toThrow(TypeError);
     expect(() => createTokenVault(typo)).toThrow(
-      'createTokenVault: unknown option "expiryMargin" (known: fetchToken, name, lifetimeMs, refreshWindowMs, expiryMarginMs, keepFresh, refreshTimeoutMs, retry, store, revokeToken, now)',
+      'createTokenVault: unknown option "expiryMargin" (known: fetchToken, name, lifetimeMs, refreshWindowMs, expiryMarginMs, keepFresh, refreshTimeoutMs, retry, store, revokeToken, dpop, now)',
     );
     const retryTypo = { fetchToken, retry: { retry: 3 } } as unknown as TokenVaultOptions;
     expect(() => createTokenVault(retryTypo)).toThrow(

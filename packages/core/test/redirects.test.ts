@@ -30,7 +30,12 @@ const redirect = (from: string, status: number, to: string) =>
 
 /** Send `hop` with `redirect: 'manual'` and follow it; only origin A may get `X-Api-Token`. */
 async function follow(hop: Omit<RedirectHop, 'headers'> & { headers?: HeadersInit }): Promise<Response> {
-  const headers = new Headers({ 'X-Api-Token': 'secret-token', Authorization: 'Basic abc', ...hop.headers });
+  const headers = new Headers({
+    'X-Api-Token': 'secret-token',
+    Authorization: 'Basic abc',
+    DPoP: 'proof',
+    ...hop.headers,
+  });
   const policy: RedirectPolicy = {
     header: 'X-Api-Token',
     allowed: (url) => isAllowedOrigin(url, [pair.a]),
@@ -55,6 +60,8 @@ describe('followRedirects', () => {
     expect(atA?.headers['x-api-token']).toBe('secret-token');
     expect(atB?.headers).not.toHaveProperty('x-api-token');
     expect(atB?.headers).not.toHaveProperty('authorization');
+    expect(atA?.headers.dpop).toBe('proof');
+    expect(atB?.headers).not.toHaveProperty('dpop');
   });
 
   it('keeps every header on a same-origin hop, and follows chains', async () => {

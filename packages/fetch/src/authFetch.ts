@@ -4,10 +4,12 @@
 import type { Token, TokenVault } from '@tokvault/core';
 import {
   type AdapterOptions,
+  authorize,
   isAllowedOrigin,
   isRefreshWorthy,
   isReplayableBody,
   redirectSafeFetch,
+  resendStep,
   resolveAdapterOptions,
 } from '@tokvault/core/adapter';
 
@@ -61,7 +63,9 @@ function cancel(response: Response): void {
 /**
  * Wrap `fetch` so that requests to allowed origins carry the vault's token. A refresh-worthy
  * response (401 by default) triggers one coalesced `vault.refresh({ staleToken })` and ONE
- * retry with the new token; a second 401 is returned as is. A failed refresh rejects with the
+ * retry with the new token; a second 401 is returned as is. With a DPoP vault (`vault.dpop`),
+ * a DPoP token goes with a fresh proof per send, and a `use_dpop_nonce` 401 is resent once with
+ * the same token and the server's nonce (not counted as the refresh retry). A failed refresh rejects with the
  * vault's `TokenRefreshError`; an abort rejects with the signal's reason.
  *
  * Redirects of a request that carries the token are followed by the wrapper (as fetch follows
@@ -105,15 +109,23 @@ export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {
     // A body inside a `Request` input is a stream (`request.body`): not replayable.
     const replayable = isReplayableBody(rest.body ?? request?.body);
     const headers = new Headers(rest.headers ?? request?.headers);
-    const attempt = (token: Token) => {
-      headers.set(o.header, o.formatHeader(token));
+    const method = rest.method ?? request?.method ?? 'GET';
+    const target = o.dpop ? new URL(url, globalThis.location?.href).href : url; // the proof's `htu`
+    const attempt = async (token: Token) => {
+      const proof = authorize(o, token, method, target, (name, value) => headers.set(name, value));
+      if (proof) await proof;
       return guarded(input, { ...rest, headers });
     };
 
-    const token = await vault.getToken({ signal });
-    const response = await attempt(token);
-    if (!replayable || !isRefreshWorthy(o, response)) return response;
-    cancel(response);
-    return attempt(await vault.refresh({ staleToken: token, signal }));
+    let token = await vault.getToken({ signal });
+    const spent = { nonce: false, refresh: false };
+    for (;;) {
+      const response = await attempt(token);
+      // A DPoP nonce resend keeps the token; a refresh resend takes the refreshed one.
+      const step = replayable && resendStep(o, target, response, spent, () => isRefreshWorthy(o, response));
+      if (!step) return response;
+      cancel(response);
+      if (step === 'refresh') token = await vault.refresh({ staleToken: token, signal });
+    }
   };
 }

@@ -1,13 +1,15 @@
 import { createAuthFetch } from '@tokvault/fetch';
 import {
+  type AdapterContractFactory,
   type ContractRequest,
   classifyVaultError,
   describeAdapterContract,
+  describeDpopContract,
   readContractResponse,
   toFetchBody,
 } from '@tokvault/testkit';
 
-describeAdapterContract('fetch', ({ vault, baseUrl, origin, adapterOptions }) => {
+const factory: AdapterContractFactory = ({ vault, baseUrl, origin, adapterOptions }) => {
   const authFetch = createAuthFetch(vault, { origins: origin, ...adapterOptions });
   return {
     httpErrors: 'resolve',
@@ -22,4 +24,7 @@ describeAdapterContract('fetch', ({ vault, baseUrl, origin, adapterOptions }) =>
     },
     classify: (error, request) => classifyVaultError(error, request) ?? { kind: 'other', error },
   };
-});
+};
+
+describeAdapterContract('fetch', factory);
+describeDpopContract('fetch', factory);

@@ -6,15 +6,18 @@
 import { type TokenVault, TokVaultError } from '@tokvault/core';
 import {
   type AdapterOptions,
-  followRedirects,
+  authorize,
   isAllowedOrigin,
   isRefreshWorthy,
   isReplayableBody,
   manualRedirects,
+  type ResendBudget,
+  resendStep,
   resolveAdapterOptions,
 } from '@tokvault/core/adapter';
 import { baseOf, type HookArgs, type KyOptionsLike, readHookArgs } from './kyCompat.js';
 import { noOriginsWarning } from './noOrigins.js';
+import { redirectFollower } from './redirects.js';
 
 /**
  * Options of {@link tokenVaultHooks}: the shared adapter options plus `fetch`.
@@ -106,8 +109,8 @@ export interface TokenVaultKyHooks {
  */
 export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptions = {}): TokenVaultKyHooks {
   const o = resolveAdapterOptions('tokenVaultHooks', vault, options);
-  /** Per ky call (its managed signal): a token retry already happened. */
-  const retried = new WeakSet<AbortSignal>();
+  /** Per ky call (its managed signal): what it spent of its resend budget (a nonce, a refresh). */
+  const budgets = new WeakMap<AbortSignal, ResendBudget>();
   const warn = noOriginsWarning();
   /** The request's base URL; none in a browser: the page (as for a same-origin fetch). */
   const baseFor = (kyOptions: KyOptionsLike) => baseOf(kyOptions) ?? globalThis.location?.href;
@@ -122,26 +125,13 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
       if (!o.origins && !baseFor(args.options) && !optedOut) warn(args.request.url);
       return false;
     }
-    const token = await vault.getToken({ signal: args.request.signal });
-    args.request.headers.set(o.header, o.formatHeader(token));
+    const { headers, method, url, signal } = args.request;
+    const token = await vault.getToken({ signal });
+    await authorize(o, token, method, url, (name, value) => headers.set(name, value));
     return true;
   }
 
-  /** `response` to `request`, with the redirects the hooks follow (see `beforeRequest`) followed. */
-  function followed(request: Request, response: Response, kyOptions: KyOptionsLike, body: unknown) {
-    const { url, method, headers, signal, redirect } = request;
-    if (redirect !== 'manual' || kyOptions.redirect === 'manual' || !headers.has(o.header)) return response;
-    const replay = isReplayableBody(body) ? (body as BodyInit | null) : undefined;
-    return followRedirects(
-      response,
-      { url, method, headers, signal, body: replay },
-      {
-        header: o.header,
-        allowed: (target) => isAllowedOrigin(target, o.origins, baseFor(kyOptions)),
-        send: (target, init) => sender(kyOptions)(new Request(target, init)),
-      },
-    );
-  }
+  const followed = redirectFollower(o, baseFor, sender);
 
   return {
     beforeRequest: [
@@ -175,24 +165,34 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
         const response = await followed(request, args.response, kyOptions, body);
         const own = response === args.response ? undefined : response;
         const callSignal = kyOptions.signal ?? request.signal;
-        const refresh = // most responses: a status that never refreshes, decided before any URL work
-          (o.shouldRefresh || o.statusCodes.has(response.status)) &&
-          !retried.has(callSignal) &&
-          authorised(args);
-        if (!refresh || !isRefreshWorthy(o, response, baseFor(kyOptions)) || !isReplayableBody(body))
-          return own;
-        const current = vault.peek();
-        // The header on the wire tells which token this response was for (stale-401 detection).
-        const fresh =
-          current && request.headers.get(o.header) === o.formatHeader(current)
-            ? await vault.refresh({ staleToken: current, signal: request.signal })
-            : await vault.getToken({ signal: request.signal });
-        const headers = new Headers(request.headers);
-        headers.set(o.header, o.formatHeader(fresh));
-        if (body instanceof FormData) headers.delete('content-type');
-        retried.add(callSignal);
-        const retry = new Request(request, { headers, body: body as BodyInit | null });
-        return followed(retry, await sender(kyOptions)(retry), kyOptions, body);
+        const spent = budgets.get(callSignal) ?? { nonce: false, refresh: false };
+        const resend = // most responses: a status that never resends, decided before any URL work
+          (o.dpop || o.shouldRefresh || o.statusCodes.has(response.status)) &&
+          !(spent.nonce && spent.refresh) &&
+          authorised(args) &&
+          isReplayableBody(body);
+        if (!resend) return own;
+        budgets.set(callSignal, spent);
+        let [sent, received] = [request, response];
+        for (;;) {
+          const refreshWorthy = () => isRefreshWorthy(o, received, baseFor(kyOptions));
+          const step = resendStep(o, request.url, received, spent, refreshWorthy);
+          if (!step) return received === args.response ? undefined : received;
+          const current = vault.peek();
+          // The header on the wire tells which token this response was for (stale-401 detection);
+          // a DPoP nonce resend keeps that token.
+          const wasCurrent = current && sent.headers.get(o.header) === o.formatHeader(current);
+          const token = !wasCurrent
+            ? await vault.getToken({ signal: request.signal })
+            : step === 'nonce'
+              ? current
+              : await vault.refresh({ staleToken: current, signal: request.signal });
+          const headers = new Headers(request.headers);
+          await authorize(o, token, request.method, request.url, (name, value) => headers.set(name, value));
+          if (body instanceof FormData) headers.delete('content-type');
+          sent = new Request(request, { headers, body: body as BodyInit | null });
+          received = await followed(sent, await sender(kyOptions)(sent), kyOptions, body);
+        }
       },
     ],
   };

@@ -2,6 +2,7 @@
  * The state one mock server's endpoints share, the endpoint paths (derived from `tokenUrl`),
  * and the JSON response shape of the OAuth endpoints.
  */
+import type { MockDpop } from './dpop.js';
 import type { FailureQueue } from './failures.js';
 import type { SigningKey } from './jwt.js';
 import type { ResolvedOptions } from './options.js';
@@ -34,6 +35,8 @@ export interface ServerContext {
   codes: Map<string, CodeRecord>;
   /** `jti`s of accepted client assertions (replay detection), with their `exp` (ms). */
   assertionIds: Map<string, number>;
+  /** DPoP checks (the `dpop` option), if enabled. */
+  dpop?: MockDpop | undefined;
 }
 
 /** The paths of a server's endpoints. */

@@ -1,4 +1,5 @@
 export type { LoginOptions } from './authorizationCode.js';
+export type { MockDpopControls, MockDpopOptions, MockDpopStats } from './dpop.js';
 export type { FailNextOptions } from './failures.js';
 export type { ListenOptions, MockAuthHttpServer } from './listen.js';
 export type { IssueTokenOptions, MockAuthServer } from './mockAuthServer.js';

@@ -48,6 +48,7 @@ export async function mintAccessToken(
     };
     if (grant.scopes.length > 0) claims.scope = grant.scopes.join(' ');
     if (grant.actor !== undefined) claims.act = { sub: grant.actor };
+    if (grant.jkt !== undefined) claims.cnf = { jkt: grant.jkt };
     token = await ctx.key.sign(claims, 'at+jwt');
   }
   return registry.issueAccess(grant, now, ttlMs, familyId, options.singleActiveToken, token);
@@ -84,11 +85,13 @@ export async function tokenResponse(
   request: Request,
 ): Promise<Response> {
   const { options, registry, stats } = ctx;
-  const accessToken = await mintAccessToken(ctx, grant, extras.familyId, request);
+  const jkt = ctx.dpop?.bindings.get(request); // a token request with a valid DPoP proof
+  const bound: Grant = jkt === undefined ? grant : { ...grant, jkt };
+  const accessToken = await mintAccessToken(ctx, bound, extras.familyId, request);
   stats.tokensIssued += 1;
   const body: Record<string, unknown> = {
     access_token: accessToken,
-    token_type: options.tokenType,
+    token_type: jkt === undefined ? options.tokenType : 'DPoP',
   };
   if (!options.omitExpiresIn) body.expires_in = Math.floor(options.accessTokenTtlMs / 1000);
   if (extras.withRefresh && extras.familyId !== undefined) {
@@ -99,5 +102,5 @@ export async function tokenResponse(
   if (grant.scopes.length > 0) body.scope = grant.scopes.join(' ');
   if (extras.issuedTokenType !== undefined) body.issued_token_type = extras.issuedTokenType;
   if (extras.openid) body.id_token = await idToken(ctx, grant, extras.nonce, request);
-  return json(body, 200);
+  return json(body, 200, ctx.dpop?.headers());
 }

@@ -5,6 +5,7 @@
 import { type HttpHandler, http } from 'msw';
 import { createCode, type LoginOptions } from './authorizationCode.js';
 import { endpointPaths, type ServerContext } from './context.js';
+import { createMockDpop, type MockDpopControls } from './dpop.js';
 import { checkFailNext, type FailNextOptions, FailureQueue } from './failures.js';
 import { mintAccessToken } from './issue.js';
 import { SigningKey } from './jwt.js';
@@ -70,6 +71,8 @@ export interface MockAuthServer {
   readonly protect: Protect;
   /** Live counters; zeroed by `reset()`. */
   readonly stats: MockAuthStats;
+  /** DPoP counters and the nonce control, with the `dpop` option; else `undefined`. */
+  readonly dpop: MockDpopControls | undefined;
   /** Every access token issued so far expires now (refresh tokens stay valid). */
   expireAll(): void;
   /** Revoke every access and refresh token issued so far (the session ended server-side). */
@@ -155,6 +158,7 @@ export function createMockAuthServer(options: MockAuthServerOptions): MockAuthSe
     key: new SigningKey(o.signingAlg),
     codes: new Map(),
     assertionIds: new Map(),
+    dpop: createMockDpop(options.dpop, o.now),
   };
   const paths = endpointPaths(o.tokenPath);
   const routes = createRoutes(ctx, paths, createTokenEndpoint(ctx));
@@ -175,7 +179,8 @@ export function createMockAuthServer(options: MockAuthServerOptions): MockAuthSe
     handlers: Object.freeze(
       routes.paths.map((path) => http.all(origin + path, ({ request }) => routes.handle(request))),
     ),
-    protect: createProtect(o, registry, stats, ctx.key),
+    protect: createProtect(o, registry, stats, ctx.key, ctx.dpop),
+    dpop: ctx.dpop,
     stats,
     expireAll: () => registry.expireAll(o.now()),
     revokeAll: () => registry.revokeAll(),
@@ -195,6 +200,7 @@ export function createMockAuthServer(options: MockAuthServerOptions): MockAuthSe
       failures.clear();
       ctx.codes.clear();
       ctx.assertionIds.clear();
+      ctx.dpop?.reset();
       resetStats(stats);
       latencyMs = o.latencyMs;
     },

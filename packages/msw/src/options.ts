@@ -1,6 +1,7 @@
 /**
  * Options of the mock authorization server, their defaults and their validation.
  */
+import type { MockDpopOptions } from './dpop.js';
 
 /**
  * A grant type the mock token endpoint supports: the RFC 6749 grants, the JWT bearer grant
@@ -105,6 +106,17 @@ export interface MockClient {
  * ```
  */
 export interface MockAuthServerOptions {
+  /**
+   * DPoP (RFC 9449): token requests with a valid proof get DPoP-bound tokens (`token_type:
+   * DPoP`, `cnf.jkt` in JWT access tokens), and `protect` requires a bound token's proof.
+   * `true` for the defaults, or {@link MockDpopOptions} (`required`, `nonce`, `iatWindowSeconds`).
+   * @default undefined (proofs are ignored, every token is a Bearer token)
+   * @example
+   * ```ts
+   * dpop: { nonce: true }
+   * ```
+   */
+  dpop?: boolean | MockDpopOptions | undefined;
   /**
    * The token endpoint. An absolute URL is matched exactly by the MSW handlers; a path
    * (`/oauth/token`) is resolved by MSW against the page's location (browser). Over real HTTP
@@ -295,6 +307,7 @@ const KNOWN_OPTIONS: Record<keyof MockAuthServerOptions, true> = {
   latencyJitterMs: true,
   omitExpiresIn: true,
   resources: true,
+  dpop: true,
 };
 
 function invalid(name: string, expected: string): never {

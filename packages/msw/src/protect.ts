@@ -10,6 +10,7 @@ import type {
   PathParams,
   ResponseResolver,
 } from 'msw';
+import type { MockDpop } from './dpop.js';
 import type { SigningKey } from './jwt.js';
 import { type ResolvedOptions, rejectUnknownOptions } from './options.js';
 import type { Registry } from './registry.js';
@@ -44,6 +45,13 @@ export interface ProtectOptions {
    * @default 'lookup'
    */
   verify?: 'lookup' | 'jwt' | undefined;
+  /**
+   * DPoP (needs the server's `dpop` option): `true` refuses Bearer tokens, only DPoP-bound
+   * tokens with a valid proof pass. Either way a DPoP-bound token must come as `DPoP <token>`
+   * with a proof (`ath`, `htm`/`htu`, `iat`, `jti`, the nonce in nonce mode) by its key.
+   * @default false
+   */
+  dpop?: boolean | undefined;
 }
 
 /**
@@ -61,6 +69,8 @@ export interface MockAuthInfo {
   readonly scopes: readonly string[];
   /** Its audience, if one was requested. */
   readonly audience: string | undefined;
+  /** DPoP: the thumbprint of the key the token is bound to (and the proof was signed with). */
+  readonly jkt?: string | undefined;
 }
 
 /**
@@ -110,11 +120,16 @@ const DESCRIPTIONS: Record<Exclude<MockRejectionReason, 'insufficient_scope'>, s
   wrong_audience: 'the access token is for another audience',
 };
 
-/** Count a refused API request and build its RFC 6750 answer (401 or 403 with `WWW-Authenticate`). */
+/**
+ * Count a refused API request and build its RFC 6750 answer (401 or 403 with `WWW-Authenticate`).
+ * `scheme` is the one the request used (`Bearer` or `DPoP`); `headers` are added (a DPoP nonce).
+ */
 export function rejection(
   stats: MutableStats,
   reason: MockRejectionReason,
   required: readonly string[],
+  scheme = 'Bearer',
+  headers: Record<string, string> = {},
 ): Response {
   stats.rejectedApiRequests += 1;
   stats.rejectedApiRequestsByReason[reason] += 1;
@@ -135,7 +150,10 @@ export function rejection(
     { error: 'invalid_token', error_description: description },
     {
       status: 401,
-      headers: { 'WWW-Authenticate': `Bearer error="invalid_token", error_description="${description}"` },
+      headers: {
+        'WWW-Authenticate': `${scheme} error="invalid_token", error_description="${description}"`,
+        ...headers,
+      },
     },
   );
 }
@@ -146,9 +164,18 @@ export function createProtect(
   registry: Registry,
   stats: MutableStats,
   key: SigningKey,
+  dpop?: MockDpop | undefined,
 ): Protect {
-  const reject = (reason: MockRejectionReason, required: readonly string[]) =>
-    rejection(stats, reason, required);
+  const reject = (reason: MockRejectionReason, required: readonly string[], scheme = 'Bearer') =>
+    rejection(stats, reason, required, scheme, dpop?.headers());
+  /** A DPoP refusal: 401 with a `DPoP` challenge (and the nonce in nonce mode). */
+  function rejectDpop(error: string, description: string): Response {
+    const challenge = `DPoP error="${error}", error_description="${description}", algs="ES256 RS256 EdDSA"`;
+    return Response.json(
+      { error, error_description: description },
+      { status: 401, headers: { 'WWW-Authenticate': challenge, ...dpop?.headers() } },
+    );
+  }
 
   return function protect<
     Params extends PathParams<keyof Params> = PathParams,
@@ -162,7 +189,12 @@ export function createProtect(
     if (typeof protectOptions !== 'object' || protectOptions === null) {
       throw new TypeError('protect: options must be an object');
     }
-    rejectUnknownOptions('protect', protectOptions, { scopes: true, audience: true, verify: true });
+    rejectUnknownOptions('protect', protectOptions, {
+      scopes: true,
+      audience: true,
+      verify: true,
+      dpop: true,
+    });
     const required = checkVerifyOptions('protect', protectOptions);
     const { audience: wanted, verify = 'lookup' } = protectOptions;
     if (verify !== 'lookup' && verify !== 'jwt') {
@@ -171,26 +203,53 @@ export function createProtect(
     if (verify === 'jwt' && options.accessTokenFormat !== 'jwt') {
       throw new TypeError(`protect: option "verify" 'jwt' needs the server option accessTokenFormat: 'jwt'`);
     }
+    const dpopOnly = protectOptions.dpop ?? false;
+    if (typeof dpopOnly !== 'boolean') throw new TypeError('protect: option "dpop" must be a boolean');
+    if (dpopOnly && !dpop) throw new TypeError('protect: option "dpop" needs the server\'s "dpop" option');
     if (typeof resolver !== 'function') throw new TypeError('protect: "resolver" must be a function');
     return (info) => {
       stats.apiRequests += 1;
       const header = info.request.headers.get('Authorization') ?? '';
-      const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
-      if (!match) return reject('missing', required) as Result;
-      if (verify === 'jwt') {
-        return judgeJwtAccessToken(key, options, match[1]!, protectOptions, required).then((judged) =>
-          judged.ok
-            ? resolver({ ...info, auth: judged.verified.auth })
-            : (reject(judged.reason, required) as Awaited<Result>),
+      const match = /^(Bearer|DPoP) +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
+      const isDpop = match?.[1]?.toLowerCase() === 'dpop';
+      if (!match || (isDpop && !dpop)) return reject('missing', required) as Result;
+      if (dpopOnly && !isDpop) return rejectDpop('invalid_token', 'a DPoP-bound token is required') as Result;
+      const scheme = match[1]!;
+      const token = match[2]!;
+      /** The token is bound to `bound`; the request proved `jkt` (undefined: no proof). */
+      const bindingFault = (bound: string | undefined, jkt: string | undefined): Result | undefined => {
+        if (bound === jkt) return undefined;
+        const why = jkt ? 'the token is not bound to the proof key' : 'a DPoP-bound token needs a proof';
+        return rejectDpop('invalid_token', why) as Result;
+      };
+      const authorize = (jkt: string | undefined): Result => {
+        if (verify === 'jwt') {
+          return judgeJwtAccessToken(key, options, token, protectOptions, required).then((judged) => {
+            if (!judged.ok) return reject(judged.reason, required, scheme) as Awaited<Result>;
+            const cnf = judged.verified.claims.cnf as { jkt?: unknown } | undefined;
+            const bound = typeof cnf?.jkt === 'string' ? cnf.jkt : undefined;
+            return (bindingFault(bound, jkt) ??
+              resolver({ ...info, auth: { ...judged.verified.auth, jkt } })) as Awaited<Result>;
+          }) as Result;
+        }
+        const result = registry.checkAccess(token, options.now());
+        if ('rejection' in result) return reject(result.rejection, required, scheme) as Result;
+        const { clientId, scopes, audience, jkt: bound } = result.grant;
+        const fault = bindingFault(bound, jkt);
+        if (fault) return fault;
+        if (wanted !== undefined && audience !== wanted)
+          return reject('wrong_audience', required, scheme) as Result;
+        if (!required.every((scope) => scopes.includes(scope)))
+          return reject('insufficient_scope', required) as Result;
+        return resolver({ ...info, auth: Object.freeze({ clientId, scopes, audience, jkt }) });
+      };
+      if (!isDpop) return authorize(undefined);
+      // The proof first (as a real resource server does): signature, htm/htu, iat, jti, ath, nonce.
+      return dpop!
+        .verify(info.request, token, true)
+        .then((proof) =>
+          proof.ok ? authorize(proof.jkt) : (rejectDpop(proof.error, proof.description) as Result),
         ) as Result;
-      }
-      const result = registry.checkAccess(match[1]!, options.now());
-      if ('rejection' in result) return reject(result.rejection, required) as Result;
-      const { clientId, scopes, audience } = result.grant;
-      if (wanted !== undefined && audience !== wanted) return reject('wrong_audience', required) as Result;
-      if (!required.every((scope) => scopes.includes(scope)))
-        return reject('insufficient_scope', required) as Result;
-      return resolver({ ...info, auth: Object.freeze({ clientId, scopes, audience }) });
     };
   };
 }

@@ -51,6 +51,8 @@ export interface Grant {
   sub?: string | undefined;
   /** The acting party (token exchange with an `actor_token`). */
   actor?: string | undefined;
+  /** DPoP: the thumbprint of the key the token is bound to (`cnf.jkt`). */
+  jkt?: string | undefined;
 }
 
 interface TokenRecord extends Grant {
@@ -202,8 +204,9 @@ export class Registry {
     expiresAt: number | undefined,
     familyId: number | undefined,
   ): TokenRecord {
-    const { clientId, scopes, audience, sub, actor } = grant;
+    const { clientId, scopes, audience, sub, actor, jkt } = grant;
     return {
+      jkt,
       kind,
       clientId,
       sub,

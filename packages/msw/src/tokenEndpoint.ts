@@ -186,6 +186,12 @@ export function createTokenEndpoint(ctx: ServerContext): (request: Request) => P
     }
     if (!form) return error('invalid_request', 'the body must be application/x-www-form-urlencoded');
     if (hasDuplicates(form)) return error('invalid_request', 'a parameter was sent more than once');
+    const proof = await ctx.dpop?.verify(request);
+    if (proof && !proof.ok) {
+      const body = { error: proof.error, error_description: proof.description };
+      return json(body, 400, ctx.dpop!.headers());
+    }
+    if (proof?.jkt) ctx.dpop!.bindings.set(request, proof.jkt);
     const auth = await authenticateClient(ctx, request, form);
     if (!auth.ok) return tokenError(ctx, auth.error, auth.description, basicRealm(ctx, request, auth.basic));
     if (grantType === null) return error('invalid_request', 'grant_type is missing');

@@ -177,7 +177,7 @@ describe('options', () => {
   it('rejects a misspelt option, naming it and the known ones', () => {
     expect(() => createMockAuthServer({ tokenUrl, clients, accessTokenTTLMs: 1_000 } as never)).toThrow(
       new TypeError(
-        'createMockAuthServer: unknown option "accessTokenTTLMs" (known: tokenUrl, clients, accessTokenTtlMs, refreshTokenTtlMs, issueRefreshTokens, rotateRefreshTokens, reuseGraceMs, singleActiveToken, tokenType, clientAuthMethods, latencyMs, now, accessTokenFormat, signingAlg, issuer, timing, clockSkewMs, latencyJitterMs, omitExpiresIn, resources)',
+        'createMockAuthServer: unknown option "accessTokenTTLMs" (known: tokenUrl, clients, accessTokenTtlMs, refreshTokenTtlMs, issueRefreshTokens, rotateRefreshTokens, reuseGraceMs, singleActiveToken, tokenType, clientAuthMethods, latencyMs, now, accessTokenFormat, signingAlg, issuer, timing, clockSkewMs, latencyJitterMs, omitExpiresIn, resources, dpop)',
       ),
     );
   });

@@ -116,7 +116,7 @@ describe('protect', () => {
 
   it('rejects a misspelt option, naming it and the known ones', () => {
     expect(() => auth.protect(() => undefined, { scope: ['read'] } as never)).toThrow(
-      new TypeError('protect: unknown option "scope" (known: scopes, audience, verify)'),
+      new TypeError('protect: unknown option "scope" (known: scopes, audience, verify, dpop)'),
     );
   });
 });

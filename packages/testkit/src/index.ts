@@ -36,6 +36,8 @@ export {
   useAdapterEnvironment,
 } from './adapterEnvironment.js';
 export { CHROMIUM_PATH, launchChromium } from './chromium.js';
+export type { DpopContractOptions } from './dpopContract.js';
+export { describeDpopContract } from './dpopContract.js';
 export type {
   OidcLoginResult,
   OidcProviderOptions,

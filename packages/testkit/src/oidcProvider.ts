@@ -59,6 +59,13 @@ export interface OidcProviderOptions {
   scopes?: string[];
   /** Port to listen on (loopback). @default 0 (a free port) */
   port?: number;
+  /**
+   * DPoP (RFC 9449, on in oidc-provider 9): `requireNonce` makes the token and userinfo
+   * endpoints demand a server nonce (`use_dpop_nonce`). A client with
+   * `dpop_bound_access_tokens: true` in its metadata must use DPoP.
+   * @default { requireNonce: false }
+   */
+  dpop?: { requireNonce?: boolean };
 }
 
 /** The outcome of an authorization request driven over HTTP: the redirect back to the client. */
@@ -231,6 +238,12 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
+      dPoP: {
+        enabled: true,
+        // nonces only when required (with a secret, oidc-provider also answers a stale iat with one)
+        nonceSecret: options.dpop?.requireNonce ? randomBytes(32) : undefined,
+        requireNonce: () => options.dpop?.requireNonce ?? false,
+      },
       clientCredentials: { enabled: features.clientCredentials },
       revocation: { enabled: features.revocation },
       introspection: { enabled: features.introspection, allowedPolicy: async () => true },

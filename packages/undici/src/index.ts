@@ -1,3 +1,3 @@
-export type { InterceptedResponse, TokenVaultInterceptorOptions } from './interceptor.js';
+export type { TokenVaultInterceptorOptions } from './interceptor.js';
 export { tokenVaultInterceptor } from './interceptor.js';
-export { REPLAY_LIMIT_BYTES } from './requestParts.js';
+export { type InterceptedResponse, REPLAY_LIMIT_BYTES } from './requestParts.js';

@@ -7,27 +7,20 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Token, TokenVault } from '@tokvault/core';
 import {
   type AdapterOptions,
+  authorize,
   isAllowedOrigin,
   isRefreshWorthy,
+  resendStep,
   resolveAdapterOptions,
 } from '@tokvault/core/adapter';
 import type { Dispatcher } from 'undici';
-import { flattenHeaders, headerValue, type PreparedBody, prepareBody } from './requestParts.js';
-
-/**
- * What `shouldRefresh` receives: the status and headers (lower-case names) of a response.
- *
- * @example
- * ```ts
- * const shouldRefresh = (response: InterceptedResponse) => response.headers['x-token-expired'] === '1';
- * ```
- */
-export interface InterceptedResponse {
-  /** HTTP status code. */
-  readonly status: number;
-  /** Response headers, lower-case names, as undici reports them. */
-  readonly headers: Record<string, string | string[] | undefined>;
-}
+import {
+  flattenHeaders,
+  headerValue,
+  type InterceptedResponse,
+  type PreparedBody,
+  prepareBody,
+} from './requestParts.js';
 
 /**
  * Options of {@link tokenVaultInterceptor}: the shared adapter options. `origins` is required
@@ -88,11 +81,12 @@ export function tokenVaultInterceptor(
     function tokenVault(opts, handler) {
       const headers = flattenHeaders(opts.headers);
       const origin = typeof opts.origin === 'string' ? opts.origin : (opts.origin?.origin ?? '');
+      const url = `${origin}${opts.path}`;
       if (
         typeof handler.onRequestStart !== 'function' || // a legacy handler undici 8 itself rejects
         vaultCall.getStore() === vault ||
         headerValue(headers, header) !== undefined ||
-        !isAllowedOrigin(`${origin}${opts.path}`, o.origins)
+        !isAllowedOrigin(url, o.origins)
       ) {
         return dispatch(opts, handler);
       }
@@ -100,7 +94,9 @@ export function tokenVaultInterceptor(
       const abortSignal = signal instanceof AbortSignal ? signal : undefined;
       let target: Dispatcher.DispatchController | undefined; // the current attempt's controller
       // live: an attempt is in flight below; started: the caller's handler got onRequestStart
-      let [live, started, settled, retrying, redirected, attempt] = [false, false, false, false, false, 0];
+      let [live, started, settled, redirected] = [false, false, false, false];
+      let step: 'nonce' | 'refresh' | undefined | false; // what the response in flight asks for
+      const spent = { nonce: false, refresh: false }; // the request's resend budget
       let failure: Error | undefined;
       let token: Token;
       let prepared: PreparedBody;
@@ -154,23 +150,24 @@ export function tokenVaultInterceptor(
           (handler.onBodySent as ((...a: unknown[]) => void) | undefined)?.(...args),
         onRequestSent: () => handler.onRequestSent?.(),
         onResponseStart(_c, status, headers, message) {
-          retrying =
+          const response = { status, headers };
+          step =
             status >= 200 &&
-            attempt === 1 &&
             prepared.replayable &&
             !redirected &&
-            isRefreshWorthy(o, { status, headers });
-          if (!retrying) handler.onResponseStart?.(controller, status, headers, message);
+            resendStep(o, url, response, spent, () => isRefreshWorthy(o, response));
+          if (!step) handler.onResponseStart?.(controller, status, headers, message);
         },
         onResponseData(_c, chunk) {
-          if (!retrying) handler.onResponseData?.(controller, chunk);
+          if (!step) handler.onResponseData?.(controller, chunk);
         },
         onResponseEnd(_c, trailers) {
           live = false;
-          if (retrying) {
-            attempt = 2;
+          // A DPoP nonce resend: the same token, a proof with the new nonce.
+          if (step === 'nonce') send(token);
+          else if (step)
             call(() => vault.refresh({ staleToken: token, signal: abortSignal })).then(send, fail);
-          } else if (!settled) {
+          else if (!settled) {
             settled = true;
             handler.onResponseEnd?.(controller, trailers);
           }
@@ -183,16 +180,19 @@ export function tokenVaultInterceptor(
       const send = (next: Token): void => {
         if (settled) return;
         token = next;
-        live = true;
-        const authorized = [...headers, o.header, o.formatHeader(next)];
-        dispatch({ ...opts, body: prepared.body, headers: authorized } as Dispatcher.DispatchOptions, below);
+        const authorized = [...headers];
+        const go = () => {
+          live = !settled;
+          if (live) dispatch({ ...opts, body: prepared.body, headers: authorized } as typeof opts, below);
+        };
+        // Synchronous for a Bearer token; a DPoP token waits for its proof.
+        authorize(o, next, opts.method, url, (name, value) => authorized.push(name, value))?.then(go, fail) ??
+          go();
       };
 
       (async () => {
         prepared = await prepareBody(opts.body, headers);
-        const first = await call(() => vault.getToken({ signal: abortSignal }));
-        attempt = 1;
-        send(first);
+        send(await call(() => vault.getToken({ signal: abortSignal })));
       })().catch(fail);
       return true;
     };

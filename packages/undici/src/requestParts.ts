@@ -78,3 +78,18 @@ export async function prepareBody(body: unknown, headers: FlatHeaders): Promise<
   }
   return { body: Buffer.concat(chunks), replayable: true };
 }
+
+/**
+ * What `shouldRefresh` receives: the status and headers (lower-case names) of a response.
+ *
+ * @example
+ * ```ts
+ * const shouldRefresh = (response: InterceptedResponse) => response.headers['x-token-expired'] === '1';
+ * ```
+ */
+export interface InterceptedResponse {
+  /** HTTP status code. */
+  readonly status: number;
+  /** Response headers, lower-case names, as undici reports them. */
+  readonly headers: Record<string, string | string[] | undefined>;
+}

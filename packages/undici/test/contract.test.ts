@@ -6,6 +6,7 @@ import {
   type ContractBody,
   classifyVaultError,
   describeAdapterContract,
+  describeDpopContract,
   readContractResponse,
   toFetchBody,
 } from '@tokvault/testkit';
@@ -123,4 +124,6 @@ for (const [version, undici] of [
 
   describeAdapterContract(`undici (${version}, undici.request)`, viaRequest);
   describeAdapterContract(`undici (${version}, fetch)`, viaFetch, { burst: 200, storm: 150 });
+  describeDpopContract(`undici (${version}, undici.request)`, viaRequest);
+  describeDpopContract(`undici (${version}, fetch)`, viaFetch, { burst: 200 });
 }

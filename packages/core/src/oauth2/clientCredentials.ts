@@ -43,5 +43,6 @@ export interface ClientCredentialsOptions extends TokenEndpointOptions {
 export function clientCredentials(options: ClientCredentialsOptions): TokenSource {
   const endpoint = resolveEndpoint('clientCredentials', options, true, {});
   const secrets = [endpoint.clientSecret];
-  return async ({ signal }) => requestToken(endpoint, { grant_type: 'client_credentials' }, signal, secrets);
+  return async ({ signal, dpop }) =>
+    requestToken(endpoint, { grant_type: 'client_credentials' }, signal, secrets, dpop);
 }

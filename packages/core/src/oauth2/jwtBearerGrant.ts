@@ -146,6 +146,6 @@ export function jwtBearerGrant(options: JwtBearerGrantOptions): TokenSource {
       assertion = await sign({ ...extra, iss, sub, aud: audience }, kid === undefined ? {} : { kid });
     }
     const params = { ...parameters, grant_type: JWT_BEARER_GRANT, assertion };
-    return requestToken(endpoint, params, signal, [endpoint.clientSecret, assertion]);
+    return requestToken(endpoint, params, signal, [endpoint.clientSecret, assertion], context.dpop);
   };
 }

@@ -3,6 +3,7 @@
  */
 
 import { checkOptions } from '../checkOptions.js';
+import type { Dpop } from '../dpopTypes.js';
 import type { FetchTokenContext } from '../options.js';
 import type { TokenResponse } from '../token.js';
 import { type ClientAuth, type ClientAuthMethod, resolveClientAuth } from './clientAuth.js';
@@ -110,6 +111,17 @@ export interface TokenEndpointOptions {
    * @default {}
    */
   headers?: Readonly<Record<string, string>> | undefined;
+  /**
+   * DPoP (RFC 9449): sign a proof for every token request with this `createDpop()` handle. In a
+   * vault, give it to `createTokenVault({ dpop })` instead (the vault's wins); here it serves
+   * calls outside a vault, such as `exchangeAuthorizationCode({ dpop: vault.dpop, … })`.
+   * @default undefined (the vault's `dpop`, if any)
+   * @example
+   * ```ts
+   * dpop: vault.dpop
+   * ```
+   */
+  dpop?: Dpop | undefined;
 }
 
 /** Where requests go, once known (after discovery when `issuer` was given). */
@@ -135,6 +147,7 @@ export interface ResolvedEndpoint {
   scope: string | undefined;
   fetch: FetchLike | undefined;
   headers: Readonly<Record<string, string>>;
+  dpop: Dpop | undefined;
 }
 
 /** Throw a `TypeError` naming the option. */
@@ -244,6 +257,7 @@ const ENDPOINT_KEYS: Record<keyof EndpointOptions, true> = {
   audience: true,
   fetch: true,
   headers: true,
+  dpop: true,
 };
 
 /**
@@ -275,6 +289,8 @@ export function resolveEndpoint<T extends EndpointOptions>(
   );
   if (options.fetch !== undefined && typeof options.fetch !== 'function')
     invalid(source, 'fetch', 'a function');
+  if (options.dpop !== undefined && typeof options.dpop?.proof !== 'function')
+    invalid(source, 'dpop', 'a DPoP handle from createDpop()');
   const headers = options.headers ?? {};
   if (
     typeof headers !== 'object' ||
@@ -293,5 +309,6 @@ export function resolveEndpoint<T extends EndpointOptions>(
     scope: resolveScope(source, options.scope),
     fetch: options.fetch,
     headers: { ...headers },
+    dpop: options.dpop,
   };
 }

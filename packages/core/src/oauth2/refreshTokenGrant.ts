@@ -70,7 +70,7 @@ export function refreshTokenGrant(options: RefreshTokenGrantOptions): TokenSourc
   if (onRefreshToken !== undefined && typeof onRefreshToken !== 'function')
     invalid(source, 'onRefreshToken', 'a function');
 
-  return async ({ signal, previous }) => {
+  return async ({ signal, previous, dpop }) => {
     const presented = previous?.refreshToken ?? current;
     if (presented === undefined) {
       throw new TokenRefreshError(
@@ -87,6 +87,7 @@ export function refreshTokenGrant(options: RefreshTokenGrantOptions): TokenSourc
       { grant_type: 'refresh_token', refresh_token: presented },
       signal,
       secrets,
+      dpop,
     );
     const rotated = token.refreshToken !== undefined && token.refreshToken !== presented;
     current = token.refreshToken ?? presented;

@@ -116,6 +116,7 @@ export function tokenExchange(options: TokenExchangeOptions): TokenSource {
       actor_token_type: actorType,
       requested_token_type: requested,
     };
-    return requestToken(endpoint, params, context.signal, [endpoint.clientSecret, subjectToken, actorToken]);
+    const secrets = [endpoint.clientSecret, subjectToken, actorToken];
+    return requestToken(endpoint, params, context.signal, secrets, context.dpop);
   };
 }
