@@ -15,12 +15,12 @@ import { builtinModules } from 'node:module';
 
 /** @type {Array<{ pkg: string, entry?: string, limit?: string }>} */
 const budgets = [
-  // 6.9 kB (measured 6.87 kB, was 4.37 kB): issue 13's hardening lives in the main entry because
+  // 7 kB (measured 6.92 kB with DPoP's vault option, was 4.37 kB): issue 13's hardening lives in the main entry because
   // the vault applies it to every token and error: redact.ts (1.5 kB: every error the vault hands
   // out carries a redacted copy of its cause), the header-value check at entry, one options
   // checker with method-argument checks, the store catch-up and the waiter keep-alive.
   // Issue 19 owns the trim (its goal: 4 kB for an axios app).
-  { pkg: 'core', limit: '6.9 kB' },
+  { pkg: 'core', limit: '7 kB' },
   { pkg: 'core', entry: 'oauth2' },
   // Shared by the adapters: paid once by an app that uses any of them (mostly option checks).
   { pkg: 'core', entry: 'adapter' },
