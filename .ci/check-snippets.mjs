@@ -19,7 +19,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -58,7 +58,8 @@ function extract(file) {
     const line = lines[i];
     const m = /^<!--\s*snippet:\s*([a-z-]+)\s*[;:,]?\s*(.*?)\s*-->\s*$/.exec(line.trim());
     if (m) {
-      if (!MARKERS.has(m[1])) errors.push(`${file}:${i + 1}: unknown snippet marker "${m[1]}" (see docs/snippets.md)`);
+      if (!MARKERS.has(m[1]))
+        errors.push(`${file}:${i + 1}: unknown snippet marker "${m[1]}" (see docs/snippets.md)`);
       if (m[1] === 'fragment' && !m[2]) errors.push(`${file}:${i + 1}: "snippet: fragment" needs a reason`);
       marker = { kind: m[1], reason: m[2], line: i + 1 };
       continue;
@@ -91,12 +92,27 @@ function versionNotes(block) {
   const errors = [];
   const usesKy = /from ['"]ky['"]|ky\.create|ky\.extend/.test(block.code);
   if (usesKy && /\bprefix\s*:/.test(block.code) && !/\bky\s*2\b|\bky@2\b/.test(block.code)) {
-    errors.push("uses ky 2's `prefix` (ky 1: `prefixUrl`) without saying it needs ky 2 (add a `// ky 2` comment)");
+    errors.push(
+      "uses ky 2's `prefix` (ky 1: `prefixUrl`) without saying it needs ky 2 (add a `// ky 2` comment)",
+    );
   }
   if (/\bonUnhandledFrame\b/.test(block.code) && !/\bmsw\s*3\b|\bmsw@3\b/.test(block.code)) {
-    errors.push("uses msw 3's `onUnhandledFrame` (msw 2: `onUnhandledRequest`) without saying it needs msw 3");
+    errors.push(
+      "uses msw 3's `onUnhandledFrame` (msw 2: `onUnhandledRequest`) without saying it needs msw 3",
+    );
   }
   return errors;
+}
+
+/** Relative imports in a snippet resolve from its Markdown file's folder, as a reader expects. */
+function relativeImports(block) {
+  return block.code.replace(
+    /(\bfrom\s+|\bimport\s*\(?\s*)(['"])(\.{1,2}\/[^'"]*)\2/g,
+    (_, lead, quote, spec) => {
+      const target = relative(outDir, resolve(root, dirname(block.file), spec)).replaceAll('\\', '/');
+      return `${lead}${quote}${target.startsWith('.') ? target : `./${target}`}${quote}`;
+    },
+  );
 }
 
 const files = only.length > 0 ? only : markdownFiles();
@@ -119,8 +135,9 @@ for (const block of blocks) {
     skipped.push(block);
     continue;
   }
-  const name = `${block.file.replace(/[\\/]/g, '__').replace(/\.md$/, '')}_L${block.line}.${block.lang}`;
-  writeFileSync(join(outDir, name), `${block.code}\n`);
+  const slug = block.file.replace(/\.md$/, '').replace(/[^\w-]+/g, '_');
+  const name = `${slug}_L${block.line}.${block.lang}`;
+  writeFileSync(join(outDir, name), `${relativeImports(block)}\n`);
   byModule.set(name, block);
   checked.push(block);
 }
@@ -146,10 +163,14 @@ writeFileSync(
 
 const started = Date.now();
 if (checked.length > 0) {
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', outDir], {
-    cwd: root,
-    encoding: 'utf8',
-  });
+  const tsc = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', outDir],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
   const out = `${tsc.stdout}${tsc.stderr}`;
   // docs/.snippets/README_L123.ts(4,7): error TS2304: Cannot find name 'x'.
   for (const line of out.split('\n')) {
@@ -183,21 +204,25 @@ function runOne(name, block) {
     }, RUN_TIMEOUT_MS);
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (code !== 0) errors.push(`${block.file}:${block.line}: the runnable snippet exited ${code}:\n${out.trim()}`);
+      if (code !== 0)
+        errors.push(`${block.file}:${block.line}: the runnable snippet exited ${code}:\n${out.trim()}`);
       resolve();
     });
   });
 }
 
 const runnable = [...byModule].filter(([, b]) => b.marker?.kind === 'run');
-if (runSnippets && runnable.length > 0 && errors.length === 0) {
+let ran = 0;
+if (runSnippets && errors.length === 0) {
   await Promise.all(runnable.map(([name, block]) => runOne(name, block)));
+  ran = runnable.length;
 }
 
 for (const b of skipped) console.log(`SKIP ${b.file}:${b.line} (fragment: ${b.marker.reason})`);
 console.log(
   `${checked.length} snippets from ${files.length} Markdown files type-checked in ${(tscMs / 1000).toFixed(1)} s; ` +
-    `${runSnippets ? `${runnable.length} run` : 'run skipped (--no-run)'}; ${skipped.length} skipped as fragments`,
+    `${ran} of ${runnable.length} runnable run${errors.length > 0 && ran === 0 && runnable.length > 0 ? ' (not run: fix the errors first)' : ''}; ` +
+    `${skipped.length} skipped as fragments`,
 );
 if (!keep && errors.length === 0) rmSync(outDir, { recursive: true, force: true });
 if (errors.length > 0) {
