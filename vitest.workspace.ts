@@ -3,7 +3,11 @@
  * (`vitest run --config vitest.workspace.ts`); Vitest 4+ would ignore it otherwise.
  * Add a package here when it gains tests; a run that collects no tests fails.
  */
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+/** Projects that drive a real Chromium stop at once, saying how to get it, when it is missing. */
+const needsChromium = { globalSetup: [fileURLToPath(new URL('./.ci/chromium-setup.ts', import.meta.url))] };
 
 const project = (name: string, root: string, extra: Record<string, unknown> = {}) => ({
   extends: true as const,
@@ -18,15 +22,16 @@ export default defineConfig({
     hookTimeout: 30_000,
     projects: [
       project('core', 'packages/core'),
-      project('msw', 'packages/msw'),
+      project('msw', 'packages/msw', needsChromium),
       project('axios', 'packages/axios'),
       project('ky', 'packages/ky'),
       project('fetch', 'packages/fetch'),
       project('undici', 'packages/undici'),
       project('redis', 'packages/redis'),
       project('browser', 'packages/browser'),
-      project('examples', 'examples', { include: ['*/test/**/*.test.ts'] }),
+      project('examples', 'examples', { include: ['*/test/**/*.test.ts'], ...needsChromium }),
       project('bench', 'bench'),
+      project('ci', '.ci'),
     ],
     coverage: {
       provider: 'v8',

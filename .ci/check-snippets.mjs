@@ -3,7 +3,7 @@
  * Every TypeScript/JavaScript code block in the repository's Markdown is type-checked, and the
  * ones marked runnable are run. Rules and markers: docs/snippets.md.
  *
- *   node .ci/check-snippets.mjs [--no-run] [--keep] [file.md...]
+ *   node .ci/check-snippets.mjs [--no-run] [--keep] [--out=.snippets] [file.md...]
  *
  * - Markdown files: every *.md outside node_modules, dist, coverage, .changeset, docs/api and
  *   CHANGELOG.md (or the files given).
@@ -19,19 +19,20 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = join(root, 'docs', '.snippets');
 const args = process.argv.slice(2);
+// A folder directly under docs/ (its node_modules and ../../tsconfig.base.json); tests pass their own.
+const outDir = join(root, 'docs', args.find((a) => a.startsWith('--out='))?.slice(6) ?? '.snippets');
 const runSnippets = !args.includes('--no-run');
 const keep = args.includes('--keep');
 const only = args.filter((a) => !a.startsWith('--'));
 
 const LANGS = { ts: 'ts', typescript: 'ts', tsx: 'tsx', js: 'js', javascript: 'js', mjs: 'js' };
 const MARKERS = new Set(['fragment', 'run']);
-const SKIP_DIRS = new Set(['node_modules', 'dist', 'coverage', '.git', '.changeset', '.snippets', '.tmp']);
+const SKIP_DIRS = new Set(['node_modules', 'dist', 'coverage', '.git', '.changeset', '.tmp']);
 const RUN_TIMEOUT_MS = 30_000;
 
 function markdownFiles(dir = root) {
@@ -40,7 +41,8 @@ function markdownFiles(dir = root) {
     const path = join(dir, entry.name);
     const rel = relative(root, path);
     if (entry.isDirectory()) {
-      if (!SKIP_DIRS.has(entry.name) && rel !== join('docs', 'api')) found.push(...markdownFiles(path));
+      if (!SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.snippets') && rel !== join('docs', 'api'))
+        found.push(...markdownFiles(path));
     } else if (entry.name.endsWith('.md') && entry.name !== 'CHANGELOG.md') {
       found.push(rel);
     }
@@ -174,9 +176,9 @@ if (checked.length > 0) {
   const out = `${tsc.stdout}${tsc.stderr}`;
   // docs/.snippets/README_L123.ts(4,7): error TS2304: Cannot find name 'x'.
   for (const line of out.split('\n')) {
-    const m = /^docs[\\/]\.snippets[\\/]([^(]+)\((\d+),(\d+)\): (.*)$/.exec(line.trim());
-    if (m && byModule.has(m[1])) {
-      const b = byModule.get(m[1]);
+    const m = /^(.+?)\((\d+),(\d+)\): (.*)$/.exec(line.trim());
+    if (m && byModule.has(basename(m[1]))) {
+      const b = byModule.get(basename(m[1]));
       errors.push(`${b.file}:${b.line + Number(m[2])}:${m[3]}: ${m[4]}`);
     } else if (/error TS/.test(line)) {
       errors.push(line.trim());

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Browser tests drive Debian's Chromium through playwright-core (no browser download).
-# Installs it with apt when missing and we are root; otherwise explains what to do.
+# CI only (.ci/run): installs Debian's Chromium for the browser tests when it is missing.
+# `pnpm test` never installs anything: without Chromium its browser projects fail at once with
+# a message saying how to get it (.ci/chromium-setup.ts).
 set -euo pipefail
 if [[ -n "${TOKVAULT_CHROMIUM:-}" && -x "${TOKVAULT_CHROMIUM}" ]]; then exit 0; fi
-if command -v chromium >/dev/null 2>&1; then exit 0; fi
+if [[ -x /usr/bin/chromium ]]; then exit 0; fi
 if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing Chromium for the browser tests (apt-get install chromium)..."
   apt-get update -qq >/dev/null

@@ -1,0 +1,107 @@
+/**
+ * .ci/check-snippets.mjs against fixture Markdown: what it reports, where, and that runnable
+ * snippets really run. Each case writes its own Markdown under .tmp/ and its own output folder.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const dir = join(root, '.tmp', 'snippets-test');
+mkdirSync(dir, { recursive: true });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function check(name: string, markdown: string, ...flags: string[]) {
+  writeFileSync(join(dir, `${name}.md`), markdown);
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(root, '.ci', 'check-snippets.mjs'),
+      `--out=.snippets-test-${name}`,
+      ...flags,
+      `.tmp/snippets-test/${name}.md`,
+    ],
+    { cwd: root, encoding: 'utf8' },
+  );
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+const fence = '```';
+
+describe('check-snippets', () => {
+  it('passes a self-contained snippet that imports the workspace packages', () => {
+    const r = check(
+      'good',
+      `# ok\n\n${fence}ts\nimport { createTokenVault } from '@tokvault/core';\nconst vault = createTokenVault({ fetchToken: async () => 'token' });\nawait vault.close();\n${fence}\n`,
+    );
+    expect(r.out).toContain('1 snippets from 1 Markdown files type-checked');
+    expect(r.status).toBe(0);
+  });
+
+  it('reports type errors at file.md:line:column, bad markers, and missing version notes', () => {
+    const md = [
+      '# bad', // 1
+      '', // 2
+      `${fence}ts`, // 3
+      'const n: number = 1;', // 4
+      'const s: string = n;', // 5
+      fence, // 6
+      '', // 7
+      '<!-- snippet: fragment -->', // 8
+      `${fence}ts`, // 9
+      'anything(', // 10
+      fence, // 11
+      '<!-- snippet: later -->', // 12
+      `${fence}ts`, // 13
+      'export {};', // 14
+      fence, // 15
+      `${fence}ts`, // 16
+      "import ky from 'ky';", // 17
+      "ky.create({ prefix: 'https://api.example.com' });", // 18
+      fence, // 19
+      `${fence}ts`, // 20
+      "import { setupServer } from 'msw/node';", // 21
+      "setupServer().listen({ onUnhandledFrame: 'error' });", // 22
+      fence, // 23
+      '',
+    ].join('\n');
+    const r = check('bad', md);
+    expect(r.status).toBe(1);
+    const file = '.tmp/snippets-test/bad.md';
+    expect(r.out).toContain(`${file}:5:7: error TS2322`);
+    expect(r.out).toContain(`${file}:8: "snippet: fragment" needs a reason`);
+    expect(r.out).toContain(`${file}:12: unknown snippet marker "later"`);
+    expect(r.out).toContain(`${file}:16: uses ky 2's \`prefix\``);
+    expect(r.out).toContain(`${file}:20: uses msw 3's \`onUnhandledFrame\``);
+  });
+
+  it('accepts version notes, skips fragments with their reason, and runs `run` snippets', () => {
+    const md = [
+      '# run',
+      '',
+      '<!-- snippet: fragment; an excerpt of a test -->',
+      `${fence}ts`,
+      'anything(',
+      fence,
+      '',
+      `${fence}ts`,
+      "import ky from 'ky';",
+      "ky.create({ prefix: 'https://api.example.com' }); // ky 2",
+      fence,
+      '',
+      '<!-- snippet: run -->',
+      '',
+      `${fence}ts`,
+      "throw new Error('this snippet ran');",
+      fence,
+      '',
+    ].join('\n');
+    const r = check('run', md);
+    expect(r.out).toContain('SKIP .tmp/snippets-test/run.md:4 (fragment: an excerpt of a test)');
+    expect(r.out).toContain('.tmp/snippets-test/run.md:15: the runnable snippet exited 1');
+    expect(r.out).toContain('Error: this snippet ran');
+    expect(r.status).toBe(1);
+    expect(check('norun', md, '--no-run').status).toBe(0);
+  });
+});
