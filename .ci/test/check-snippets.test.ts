@@ -10,7 +10,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..', '..');
 const dir = join(root, '.tmp', 'snippets-test');
 mkdirSync(dir, { recursive: true });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const names = ['good', 'bad', 'run', 'norun'];
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  for (const name of names)
+    rmSync(join(root, 'docs', `.snippets-test-${name}`), { recursive: true, force: true });
+});
 
 function check(name: string, markdown: string, ...flags: string[]) {
   writeFileSync(join(dir, `${name}.md`), markdown);
