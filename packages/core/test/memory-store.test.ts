@@ -1,4 +1,4 @@
-import { describeTokenStoreContract } from '@tokvault/testkit';
+import { describeTokenStoreContract } from '../../testkit/src/index.js';
 import { createMemoryStore } from '../src/index.js';
 
 describeTokenStoreContract('memory', async () => {

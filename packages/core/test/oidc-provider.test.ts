@@ -1,8 +1,9 @@
 /**
  * The testkit's oidc-provider helper, and today's sources against the real server.
  */
-import { type RunningOidcProvider, startOidcProvider } from '@tokvault/testkit';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningOidcProvider, startOidcProvider } from '../../testkit/src/index.js';
 import { createTokenVault } from '../src/index.js';
 import { clientCredentials, refreshTokenGrant } from '../src/oauth2.js';
 

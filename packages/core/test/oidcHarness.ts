@@ -1,8 +1,9 @@
 /**
  * One real oidc-provider per test file (loopback, free port), with a client per auth method.
  */
-import { type RunningOidcProvider, startOidcProvider } from '@tokvault/testkit';
+
 import { afterAll, beforeAll } from 'vitest';
+import { type RunningOidcProvider, startOidcProvider } from '../../testkit/src/index.js';
 
 export const OP_SECRET = 'oidc-provider-client-secret-0123456789abcdef';
 export const REDIRECT_URI = 'http://127.0.0.1:1/callback';

@@ -3,8 +3,9 @@
  * follows them, against two real loopback origins, with the token header dropped before a hop
  * off the allowed origins.
  */
-import { createLoopbackPair } from '@tokvault/testkit';
+
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createLoopbackPair } from '../../testkit/src/index.js';
 import {
   followRedirects,
   isAllowedOrigin,

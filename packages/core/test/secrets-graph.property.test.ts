@@ -6,14 +6,15 @@
  * `error_uri` and extra fields. No rendering of any error or event shows any encoding of any secret.
  * The axios paths (an `AxiosError` cause, an axios-based `fetch`) are in packages/axios.
  */
+
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type EchoingTokenServer,
   findLeak,
   secretArbitrary,
   startEchoingTokenServer,
-} from '@tokvault/testkit';
-import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+} from '../../testkit/src/index.js';
 import { createTokenVault, type FetchToken, TokenRefreshError, type TokenVault } from '../src/index.js';
 import { clientCredentials, refreshTokenGrant, revocation } from '../src/oauth2.js';
 

@@ -7,9 +7,9 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { launchChromium } from '@tokvault/testkit';
 import { build } from 'esbuild';
 import { expect, it } from 'vitest';
+import { launchChromium } from '../../testkit/src/index.js';
 
 const require = createRequire(import.meta.url);
 

@@ -9,9 +9,9 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { type RunningOidcProvider, startOidcProvider } from '@tokvault/testkit';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningOidcProvider, startOidcProvider } from '../../testkit/src/index.js';
 import { createMockAuthServer, type MockAuthHttpServer, type MockClient } from '../src/index.js';
 
 const SECRET = 'parity-client-secret-0123456789abcdef-0123456789';
