@@ -1,7 +1,9 @@
 /**
  * The demo: three clients (axios, ky, fetch) with tokvault, driven through bursts of concurrent
- * requests across several token expiries against a single-session mock server over real HTTP.
- * Exit code 0 only if no request failed and each expiry cost exactly one token request per client.
+ * requests across several token expiries against a single-session mock server over real HTTP;
+ * then the same bursts side by side through tokvault, a naive interceptor and axios-auth-refresh
+ * (compare.ts). Exit code 0 only if no tokvault request failed and each expiry cost exactly one
+ * token request per client; the peers' failures are shown, not counted.
  */
 
 import { Console } from 'node:console';
@@ -12,6 +14,7 @@ import {
   credentialsOf,
   type DemoClient,
 } from './clients.js';
+import { type ComparisonRow, comparisonProblems, runComparison } from './compare.js';
 import { type DemoServer, startDemoServer } from './server.js';
 import { formatTable } from './table.js';
 
@@ -25,6 +28,11 @@ export interface DemoOptions {
   burstsPerPhase: number;
   /** The API waits a random 0..jitterMs before checking a token. */
   jitterMs: number;
+  /**
+   * Concurrent requests per scenario of the side-by-side comparison (tokvault, a naive
+   * interceptor, axios-auth-refresh; see compare.ts); `0` skips it.
+   */
+  sideBySide: number;
   /** Make this many token requests fail (400 `invalid_client`) at the first expiry, to see a failing run. */
   failTokenRequests: number;
   /** Where tables and phase lines go. */
@@ -39,6 +47,7 @@ export const DEFAULT_OPTIONS: DemoOptions = {
   burstSize: 25,
   burstsPerPhase: 2,
   jitterMs: 20,
+  sideBySide: 50,
   failTokenRequests: 0,
   console: new Console({ stdout: process.stdout, stderr: process.stderr }),
   live: process.stderr.isTTY ? (text) => process.stderr.write(`\r\x1b[2K${text}`) : undefined,
@@ -71,6 +80,8 @@ export interface DemoResult {
   phases: PhaseResult[];
   /** Token requests the mock server counted (all clients). */
   serverTokenRequests: number;
+  /** The side-by-side comparison (empty when skipped). */
+  comparison: ComparisonRow[];
   problems: string[];
   durationMs: number;
 }
@@ -228,9 +239,9 @@ function formatMs(ms: number): string {
   return Number.isFinite(ms) ? `${ms.toFixed(1)} ms` : 'n/a';
 }
 
-function printSummary(result: DemoResult, out: Console): void {
+function printSummary(phases: readonly PhaseResult[], out: Console): void {
   const rows = CLIENT_NAMES.map((name) => {
-    const all = result.phases.map((phase) => phase.clients[name]);
+    const all = phases.map((phase) => phase.clients[name]);
     const latencies = all.flatMap((r) => r.latenciesMs);
     return {
       client: `tokvault + ${name}`,
@@ -247,7 +258,7 @@ function printSummary(result: DemoResult, out: Console): void {
   out.log('\nToken requests per phase (expected per client):');
   out.log(
     formatTable(
-      result.phases.map((phase) => ({
+      phases.map((phase) => ({
         phase: phase.title,
         expected: phase.expectedTokenRequests,
         ...Object.fromEntries(
@@ -307,18 +318,24 @@ export async function runDemo(overrides: Partial<DemoOptions> = {}): Promise<Dem
   }
   const serverTokenRequests = server.auth.stats.tokenRequests;
   const problems = evaluate(phases, serverTokenRequests);
+  printSummary(phases, out);
+  const comparison =
+    options.sideBySide > 0
+      ? await runComparison({ burstSize: options.sideBySide, jitterMs: options.jitterMs, console: out })
+      : [];
+  problems.push(...comparisonProblems(comparison));
   const result: DemoResult = {
     exitCode: problems.length === 0 ? 0 : 1,
     phases,
     serverTokenRequests,
+    comparison,
     problems,
     durationMs: performance.now() - started,
   };
-  printSummary(result, out);
   const expiries = phases.filter((phase) => phase.expectedTokenRequests === 1).length - 1;
   if (problems.length === 0) {
     out.log(
-      `✔ No request failed; each of the ${expiries} expiries cost exactly one token request per client (${(result.durationMs / 1000).toFixed(1)} s).`,
+      `\n✔ tokvault: no request failed; each of the ${expiries} expiries cost exactly one token request per client (${(result.durationMs / 1000).toFixed(1)} s).`,
     );
   } else {
     out.log(`✘ ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -2,6 +2,7 @@ import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_NAMES } from '../src/clients.js';
+import { type ComparisonRow, comparisonProblems } from '../src/compare.js';
 import { evaluate, type PhaseResult, runDemo } from '../src/runDemo.js';
 
 function capture(): { console: Console; text: () => string } {
@@ -15,7 +16,14 @@ function capture(): { console: Console; text: () => string } {
   return { console: new Console({ stdout: stream, stderr: stream }), text: () => chunks.join('') };
 }
 
-const SMALL = { tokenTtlMs: 3_000, burstSize: 6, burstsPerPhase: 2, jitterMs: 10, live: undefined };
+const SMALL = {
+  tokenTtlMs: 3_000,
+  burstSize: 6,
+  burstsPerPhase: 2,
+  jitterMs: 10,
+  sideBySide: 12,
+  live: undefined,
+};
 
 describe('pnpm demo', () => {
   it('exits 0: no failure, one token request per client for the first token and for each expiry', async () => {
@@ -47,17 +55,59 @@ describe('pnpm demo', () => {
       expect(text).toContain(column);
     }
     expect(text).toContain('each of the 3 expiries cost exactly one token request per client');
+
+    // Side by side: the same bursts through tokvault, a naive interceptor and axios-auth-refresh.
+    const row = (contender: string, scenario: ComparisonRow['scenario']) =>
+      result.comparison.find((r) => r.contender === contender && r.scenario === scenario);
+    expect(result.comparison.map((r) => `${r.contender}/${r.scenario}`)).toEqual([
+      'tokvault + axios/burst',
+      'tokvault + axios/storm',
+      'naive axios interceptor/burst',
+      'naive axios interceptor/storm',
+      'axios-auth-refresh 5/burst',
+      'axios-auth-refresh 5/storm',
+    ]);
+    expect(row('tokvault + axios', 'burst')).toMatchObject({
+      requests: 12,
+      tokenRequests: 1,
+      unauthorized: 12,
+      failed: 0,
+    });
+    expect(row('tokvault + axios', 'storm')).toMatchObject({ requests: 12, failed: 0 });
+    // Every request of the naive interceptor got a 401 and fetched its own token.
+    expect(row('naive axios interceptor', 'burst')).toMatchObject({ requests: 12, tokenRequests: 12 });
+    expect(text).toContain('Side by side');
+    expect(text).toContain('axios-auth-refresh 5');
   }, 60_000);
 
   it('exits 1 when a refresh fails and requests with it', async () => {
     const out = capture();
-    const result = await runDemo({ ...SMALL, failTokenRequests: 1, console: out.console });
+    const result = await runDemo({ ...SMALL, sideBySide: 0, failTokenRequests: 1, console: out.console });
     expect(result.exitCode).toBe(1);
     const failed = CLIENT_NAMES.reduce((sum, name) => sum + (result.phases[2]?.clients[name].failed ?? 0), 0);
     expect(failed).toBeGreaterThan(0);
     expect(result.problems.some((problem) => problem.includes('failed request'))).toBe(true);
     expect(out.text()).toContain('problem(s)');
   }, 60_000);
+
+  it('side by side: only tokvault rows can fail the run', () => {
+    const row = (kind: ComparisonRow['kind'], failed: number, tokenRequests: number): ComparisonRow => ({
+      contender: kind === 'tokvault' ? 'tokvault + axios' : 'a peer',
+      kind,
+      scenario: 'burst',
+      requests: 10,
+      tokenRequests,
+      unauthorized: 10,
+      failed,
+    });
+    expect(comparisonProblems([row('tokvault', 0, 1), row('peer', 9, 10)])).toEqual([]);
+    expect(comparisonProblems([row('tokvault', 2, 1)])).toEqual([
+      'tokvault + axios: 2 failed request(s) side by side (burst)',
+    ]);
+    expect(comparisonProblems([row('tokvault', 0, 2)])).toEqual([
+      'tokvault + axios: 2 token requests side by side (burst), expected 1',
+    ]);
+  });
 
   it('fails a run in which an expiry cost more than one token request', () => {
     const client = {
