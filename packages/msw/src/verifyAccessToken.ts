@@ -41,11 +41,15 @@ export interface VerifyAccessTokenOptions {
  * ```
  */
 export interface VerifiedAccessToken {
+  /** `true`: the token is valid for this API. */
   readonly ok: true;
   /** Client, scopes and audience (the first `aud`) of the token. */
   readonly auth: {
+    /** The `client_id` the token was issued to. */
     readonly clientId: string;
+    /** The token's scopes (`scope`, split on spaces). */
     readonly scopes: readonly string[];
+    /** The first `aud` of the token, if any. */
     readonly audience: string | undefined;
   };
   /** Every claim of the verified token (`iss`, `sub`, `aud`, `exp`, `iat`, `jti`, `client_id`, `scope`, ...). */
@@ -63,6 +67,7 @@ export interface VerifiedAccessToken {
  * ```
  */
 export interface RejectedAccessToken {
+  /** `false`: answer with `response`. */
   readonly ok: false;
   /** Why (also counted in `stats.rejectedApiRequestsByReason`). */
   readonly reason: MockRejectionReason;
