@@ -66,7 +66,7 @@ function wrap(shape: Shape, timeoutMs: number): Wrapped {
   const onReady = () => {
     everReady = true;
   };
-  shape.on('ready', onReady);
+  shape.on(shape.readyEvent, onReady);
 
   async function whenReady(): Promise<void> {
     if (shape.ready()) return;
@@ -76,11 +76,14 @@ function wrap(shape: Shape, timeoutMs: number): Wrapped {
     const ready = new Promise<void>((r) => {
       resolve = r;
     });
-    shape.on('ready', resolve);
+    shape.on(shape.readyEvent, resolve);
+    // Not every client announces readiness (a v5 sentinel has no `ready` event): look, too.
+    const poll = setInterval(() => shape.ready() && resolve(), 20);
     try {
       await bounded(ready, timeoutMs, 'connection');
     } finally {
-      shape.off('ready', resolve);
+      clearInterval(poll);
+      shape.off(shape.readyEvent, resolve);
     }
   }
 
@@ -100,54 +103,74 @@ function wrap(shape: Shape, timeoutMs: number): Wrapped {
       }
     },
     createSubscriber(onMessage) {
+      // node-redis Sentinel has its own pub/sub connection (that follows failovers, and closes
+      // with the last subscription) and v5 has no `duplicate()`: subscribe on the client itself.
+      if (shape.kind === 'node-redis sentinel') return subscriberOf(shape, timeoutMs, onMessage, false);
       const dup = shapeOf((shape.client as Methods).duplicate?.call(shape.client));
       if (!dup) throw new UnavailableError('client.duplicate() did not return a Redis client');
-      return subscriberOf(dup, timeoutMs, onMessage);
+      return subscriberOf(dup, timeoutMs, onMessage, true);
     },
     close() {
-      shape.off('ready', onReady);
+      shape.off(shape.readyEvent, onReady);
     },
   };
 }
 
+/** The pub/sub side on `shape`: a connection of the store's own (`own`), or the user's client. */
 function subscriberOf(
   shape: Shape,
   timeoutMs: number,
   onMessage: (channel: string, message: string) => void,
+  own: boolean,
 ): Subscriber {
   const conn = wrap(shape, timeoutMs);
-  const nodeRedis = typeof shape.client.isReady === 'boolean';
+  const nodeRedis = shape.kind.startsWith('node-redis');
   const listener = (message: unknown, channel: unknown) => onMessage(String(channel), String(message));
-  shape.on('error', noop);
-  if (!nodeRedis)
-    shape.on('message', ((channel: string, message: string) => listener(message, channel)) as Listener);
-  shape.connect();
+  const channels = new Set<string>();
+  const call = (command: 'subscribe' | 'unsubscribe', channel: string) =>
+    Promise.resolve(
+      (shape.client as Methods)[command]?.apply(shape.client, nodeRedis ? [channel, listener] : [channel]),
+    );
+  if (own) {
+    shape.on('error', noop);
+    if (!nodeRedis)
+      shape.on('message', ((channel: string, message: string) => listener(message, channel)) as Listener);
+    shape.connect();
+  }
   const run = async (command: 'subscribe' | 'unsubscribe', channel: string) => {
     await conn.whenReady();
-    const args = nodeRedis && command === 'subscribe' ? [channel, listener] : [channel];
-    const method = (shape.client as Methods)[command];
-    await bounded(Promise.resolve(method?.apply(shape.client, args)), timeoutMs, command);
+    if (command === 'subscribe') channels.add(channel);
+    else channels.delete(channel);
+    await bounded(call(command, channel), timeoutMs, command);
   };
   return {
     subscribe: (channel) => run('subscribe', channel),
     unsubscribe: (channel) => run('unsubscribe', channel),
     close() {
       conn.close();
+      if (!own) {
+        // Not ours to close: take our listener off every channel (the client then closes its
+        // pub/sub connection by itself once no subscription is left).
+        for (const channel of channels) call('unsubscribe', channel).catch(noop);
+        channels.clear();
+        return;
+      }
       // node-redis can finish a handshake that was under way when destroyed: destroy again then.
-      shape.on('ready', () => shape.destroy());
+      shape.on(shape.readyEvent, () => shape.destroy());
       shape.destroy();
     },
   };
 }
 
 /**
- * Wrap a user's client. Throws a `TypeError` if it is neither a node-redis nor an ioredis client.
+ * Wrap a user's client, detecting its kind once. Throws a `TypeError` naming the supported
+ * clients if it is none of them.
  */
 export function connectionOf(client: unknown, timeoutMs: number): Connection {
   const shape = shapeOf(client);
   if (!shape) {
     throw new TypeError(
-      'createRedisStore: "client" must be a node-redis client (createClient() from "redis") or an ioredis client',
+      'createRedisStore: "client" must be a node-redis v5/v6 client (createClient(), createCluster() or createSentinel() from "redis") or an ioredis v5/v6 client (new Redis(), including Sentinel, or new Cluster()), connected or connecting',
     );
   }
   return wrap(shape, timeoutMs);

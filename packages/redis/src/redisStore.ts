@@ -77,10 +77,10 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
     if (token) copies.set(key, { ...token });
     else copies.delete(key);
   };
-  /** A token this store wrote: keep a copy, tell this store's listeners. */
-  const wrote = (key: string, token: StoredToken) => {
+  /** A token this store wrote (`behind`: not in Redis yet): keep a copy, tell this store's listeners. */
+  const wrote = (key: string, token: StoredToken, behind = false) => {
     remember(key, token);
-    subscriptions?.emit(key, token);
+    subscriptions?.emit(key, token, behind);
   };
   const validCopy = (key: string) => {
     const copy = copies.get(key);
@@ -116,7 +116,7 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
         if (attempt < WRITE_ATTEMPTS && !lost.aborted) continue;
         // Still failing: keep the token here (this process's vaults get it) and tell the vault
         // that Redis is behind, so that it writes the token later.
-        wrote(key, token);
+        wrote(key, token, true);
         throw unavailable('write', key, error, false);
       }
     }
@@ -139,7 +139,7 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
       if (failClosed) throw unavailable('lock', key, error);
       // The token stays in this process; rejecting tells the vault Redis is behind (it writes later).
       const set = async (token: StoredToken) => {
-        wrote(key, token);
+        wrote(key, token, true);
         throw unavailable('write', key, error, false);
       };
       return local.withLock(key, (held) => task({ signal: held.signal, set }), { signal });

@@ -13,8 +13,11 @@ type Listener = (token: StoredToken | undefined) => void;
 export interface Subscriptions {
   /** Subscribe `listener` to `key` (whose pub/sub channel is `channel`); returns unsubscribe. */
   subscribe(key: string, channel: string, listener: Listener): () => void;
-  /** Tell this store's listeners of `key` about its own write (`token`) or delete (`undefined`). */
-  emit(key: string, token: StoredToken | undefined): void;
+  /**
+   * Tell this store's listeners of `key` about its own write (`token`) or delete (`undefined`);
+   * `behind`: the write is kept here but did not reach Redis.
+   */
+  emit(key: string, token: StoredToken | undefined, behind?: boolean): void;
 }
 
 /** Create the subscription registry of a store identified by `origin` in its messages. */
@@ -23,7 +26,7 @@ export function createSubscriptions(
   origin: string,
   read: (key: string) => Promise<StoredToken | undefined>,
 ): Subscriptions {
-  const local = new Map<string, Set<Listener>>();
+  const local = new Map<string, Set<(token: StoredToken | undefined, behind: boolean) => void>>();
   return {
     subscribe(key, channel, listener) {
       let queue = Promise.resolve();
@@ -39,6 +42,8 @@ export function createSubscriptions(
           })
           .catch(() => {});
       };
+      // A local write Redis has not got: a missing key then says nothing about a remote delete.
+      let behind = false;
       const readBack = () =>
         deliver(
           read(key).catch(() => undefined),
@@ -50,19 +55,30 @@ export function createSubscriptions(
         if (type === 'set') readBack();
         if (type === 'del') deliver(Promise.resolve(undefined), true);
       });
-      // A write that landed while SUBSCRIBE was on its way sent its message before we listened.
+      // A write or delete that landed while SUBSCRIBE was on its way (a cluster client takes a
+      // while to connect) sent its message before we listened: read the key once listening.
       void listening.ready.then(() => {
-        if (active) readBack();
+        if (!active) return;
+        const queuedAt = generation;
+        queue = queue
+          .then(async () => {
+            const token = await read(key);
+            if (!active || queuedAt !== generation) return;
+            if (token || !behind) listener(token);
+          })
+          .catch(() => {});
       });
-      const now: Listener = (token) => {
+      const now = (token: StoredToken | undefined, writeBehind: boolean) => {
         generation += 1;
+        behind = writeBehind;
         try {
           listener(token);
         } catch {
           // a listener's failure must not fail the store's write or delete
         }
       };
-      const mine = local.get(key) ?? new Set();
+      const mine: Set<(token: StoredToken | undefined, behind: boolean) => void> =
+        local.get(key) ?? new Set();
       local.set(key, mine.add(now));
       return () => {
         active = false;
@@ -71,8 +87,8 @@ export function createSubscriptions(
         if (mine.size === 0 && local.get(key) === mine) local.delete(key);
       };
     },
-    emit(key, token) {
-      for (const now of [...(local.get(key) ?? [])]) now(token && { ...token });
+    emit(key, token, behind = false) {
+      for (const now of [...(local.get(key) ?? [])]) now(token && { ...token }, behind);
     },
   };
 }

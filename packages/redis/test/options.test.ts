@@ -46,6 +46,31 @@ describe('options', () => {
     }
   });
 
+  it('accepts every supported client kind, connected or not, and names them when rejecting others', async () => {
+    const { Cluster, Redis } = await import('ioredis');
+    const { createClient, createCluster, createSentinel } = await import('redis');
+    const v5 = await import('redis5');
+    const sentinelOptions = { name: 'mymaster', sentinelRootNodes: [{ host: '127.0.0.1', port: 1 }] };
+    const clients: unknown[] = [
+      createClient(),
+      createCluster({ rootNodes: [] }),
+      createSentinel(sentinelOptions),
+      v5.createCluster({ rootNodes: [] }),
+      v5.createSentinel(sentinelOptions), // has no duplicate(): pub/sub goes through its own proxy
+      new Redis({ lazyConnect: true }),
+      new Redis({ lazyConnect: true, sentinels: [{ host: '127.0.0.1', port: 1 }], name: 'mymaster' }),
+      new Cluster([], { lazyConnect: true }),
+    ];
+    for (const supported of clients) {
+      expect(() => createRedisStore(supported as RedisClientLike)).not.toThrow();
+    }
+    // A node-redis-like object that is neither a client, a cluster nor a sentinel.
+    const unknown = { sendCommand: async () => null, duplicate: () => null, on() {} };
+    expect(() => createRedisStore(unknown as unknown as RedisClientLike)).toThrow(
+      /createClient\(\), createCluster\(\) or createSentinel\(\).*new Cluster\(\)/,
+    );
+  });
+
   it('rejects a key that is not a non-empty string', async () => {
     const store = createRedisStore(client);
     await expect(store.get('')).rejects.toThrow(TypeError);
