@@ -6,6 +6,7 @@ import type { ContenderSpec } from './contender.js';
 import { BASELINES, REFRESHING } from './peers/index.js';
 import { describeMachine, type MachineInfo } from './report/machine.js';
 import type { Progress } from './report/progress.js';
+import { type BurstLatencyRow, type BurstLatencySizes, runBurstLatency } from './scenarios/burstLatency.js';
 import { type HotPathResult, runHotPath } from './scenarios/hotPath.js';
 import { type MemoryResult, runMemory } from './scenarios/memory.js';
 import { type OverheadRow, type OverheadSizes, runOverhead } from './scenarios/overhead.js';
@@ -22,6 +23,7 @@ export interface BenchSizes {
   hotPathOps: number;
   hotPathRounds: number;
   memoryRequests: number;
+  burstLatency: BurstLatencySizes;
 }
 
 /** The sizes the issue asks for. */
@@ -33,6 +35,7 @@ export const FULL_SIZES: BenchSizes = {
   hotPathOps: 500_000,
   hotPathRounds: 9,
   memoryRequests: 1_000_000,
+  burstLatency: { concurrencies: [100, 500, 1_000], tokenDelaysMs: [0, 50] },
 };
 
 /** `--quick`: the same code paths, small enough for CI. */
@@ -44,6 +47,7 @@ export const QUICK_SIZES: BenchSizes = {
   hotPathOps: 20_000,
   hotPathRounds: 3,
   memoryRequests: 20_000,
+  burstLatency: { concurrencies: [20, 50], tokenDelaysMs: [0, 20] },
 };
 
 /** Everything one run measured. */
@@ -57,6 +61,7 @@ export interface BenchReport {
   overhead: OverheadRow[];
   hotPath: HotPathResult;
   memory: MemoryResult;
+  burstLatency: BurstLatencyRow[];
 }
 
 /** Options of {@link runBench}. */
@@ -70,7 +75,7 @@ export interface RunBenchOptions {
   baselines?: readonly ContenderSpec[];
 }
 
-/** Run scenarios 1-5 in order and collect the report. */
+/** Run scenarios 1, 2, 6 (single-session server), then 3-5 and collect the report. */
 export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
   const { sizes, progress, contenders = REFRESHING, baselines = BASELINES } = options;
   const started = nowMs();
@@ -79,6 +84,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
 
   const burst: RequestRow[] = [];
   const storm: RequestRow[] = [];
+  let burstLatency: BurstLatencyRow[];
   const single = await startBenchServer({ clientIds, singleActiveToken: true });
   try {
     for (const spec of contenders) {
@@ -90,6 +96,8 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
       const stormSizes = { requests: sizes.storm, jitterMs: sizes.stormJitterMs };
       storm.push(await runRequestScenario('storm', spec, single, stormSizes, progress));
     }
+    const ours = contenders.filter((spec) => spec.kind === 'tokvault');
+    burstLatency = await runBurstLatency(ours, baselines, single, sizes.burstLatency, progress);
   } finally {
     await single.close();
   }
@@ -115,5 +123,6 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
     overhead,
     hotPath,
     memory,
+    burstLatency,
   };
 }

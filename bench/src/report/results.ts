@@ -5,7 +5,7 @@ import { formatInt, formatMs } from '../format.js';
 import { BASELINES, REFRESHING } from '../peers/index.js';
 import type { BenchReport } from '../run.js';
 import { markdownTable } from './table.js';
-import { overheadTable, requestTable, vaultTable } from './tables.js';
+import { burstLatencyTable, overheadTable, requestTable, vaultTable } from './tables.js';
 import { checkTargets, peerWins } from './targets.js';
 
 /** Render RESULTS.md for a report; `chartFile` is the SVG's path relative to it. */
@@ -83,6 +83,16 @@ export function renderResultsMarkdown(report: BenchReport, chartFile = 'results.
     '',
     'Memory: a vault served one `getToken()` per simulated request; every 100th request was a 401 (`refresh({ staleToken })`, a',
     'second stale refresh answered from the cache, and an event listener added and removed). Heap measured after forced GC.',
+    '',
+    '## 6. Burst latency after a revocation',
+    '',
+    `For each tokvault adapter, ${sizes.burstLatency.concurrencies.map(formatInt).join(' / ')} requests at once, with the token endpoint answering after`,
+    `${sizes.burstLatency.tokenDelaysMs.map(formatMs).join(' / ')}, against the lean endpoint of the single-session server (it accepts only the newest token).`,
+    'First the static-header client of the same kind sends the burst with a valid token (baseline); then the server revokes',
+    'every token and the warmed-up adapter sends the same burst: each request is refused once, one token call, each resent.',
+    'Wall = first send to last settlement. Ratios are contender ÷ baseline of the same cell (target: wall <= 1.1x).',
+    '',
+    markdownTable(burstLatencyTable(report)),
     '',
     '## Contenders',
     '',

@@ -1,0 +1,129 @@
+/**
+ * Scenario 6, burst latency after a revocation: how much slower is a burst that starts right
+ * after the server revoked every token than the same burst through the same client with a valid
+ * static header? Against the lean endpoint of a single-session server (it accepts only the newest
+ * token of a client), for each tokvault adapter, each concurrency and each token-endpoint delay:
+ *
+ * 1. the static-header client of the same kind (token fetched before the clock starts) sends
+ *    `concurrency` requests at once: the baseline wall, p50, p99;
+ * 2. the tokvault contender (warmed up: it holds a valid token) sees `revokeAll()`, then sends
+ *    `concurrency` requests at once: every one is refused once, one token call, every one resent.
+ *
+ * Reported per cell: wall (first send to last settlement), p50, p99, token calls, failures, and
+ * the ratios to the baseline of the same cell (measured seconds before, same process).
+ */
+import type { ClientKind, ContenderSpec } from '../contender.js';
+import type { Progress } from '../report/progress.js';
+import type { BenchServer } from '../server.js';
+import { type LatencySummary, nowMs, summarize } from '../stats.js';
+
+/** Sizes of scenario 6. */
+export interface BurstLatencySizes {
+  /** Requests started at once, one cell per value. */
+  concurrencies: readonly number[];
+  /** Token-endpoint latencies (ms), one cell per value. */
+  tokenDelaysMs: readonly number[];
+}
+
+/** Wall and per-request latency of one burst. */
+export interface BurstTiming {
+  wallMs: number;
+  latency: LatencySummary;
+  failed: number;
+}
+
+/** One cell: a tokvault adapter against its static-header client, one concurrency, one delay. */
+export interface BurstLatencyRow {
+  id: string;
+  label: string;
+  client: ClientKind;
+  baselineLabel: string;
+  concurrency: number;
+  tokenDelayMs: number;
+  /** The burst after the revocation. */
+  contender: BurstTiming;
+  /** The same burst through the static-header client, valid token. */
+  baseline: BurstTiming;
+  /** Token-endpoint requests during the contender's burst. */
+  tokenCalls: number;
+  /** contender ÷ baseline (1.00 = no cost for the revocation). */
+  wallRatio: number;
+  p50Ratio: number;
+  p99Ratio: number;
+}
+
+/** `count` concurrent GETs of `/fast`: wall, latency summary, failures. */
+async function burst(get: (path: string) => Promise<boolean>, count: number): Promise<BurstTiming> {
+  const started = nowMs();
+  const outcomes = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const ok = await get('/fast');
+      return { ok, ms: nowMs() - started };
+    }),
+  );
+  return {
+    wallMs: nowMs() - started,
+    latency: summarize(outcomes.map((o) => o.ms)),
+    failed: outcomes.filter((o) => !o.ok).length,
+  };
+}
+
+/**
+ * Run scenario 6 for every pair of `contenders` (tokvault adapters) and `baselines` of the same
+ * client on `server` (single-session).
+ */
+export async function runBurstLatency(
+  contenders: readonly ContenderSpec[],
+  baselines: readonly ContenderSpec[],
+  server: BenchServer,
+  sizes: BurstLatencySizes,
+  progress: Progress,
+): Promise<BurstLatencyRow[]> {
+  const rows: BurstLatencyRow[] = [];
+  const { auth } = server;
+  try {
+    for (const tokenDelayMs of sizes.tokenDelaysMs) {
+      for (const concurrency of sizes.concurrencies) {
+        for (const spec of contenders) {
+          const baselineSpec = baselines.find((b) => b.client === spec.client);
+          if (!baselineSpec) continue;
+          progress.update(
+            `burst latency · ${spec.label} · ${concurrency} at once · token delay ${tokenDelayMs} ms`,
+          );
+          auth.setLatency(tokenDelayMs);
+          const baselineClient = await baselineSpec.create(server.leanEnv(baselineSpec.id));
+          const contender = await spec.create(server.leanEnv(spec.id));
+          try {
+            if (!(await contender.get('/fast'))) throw new Error(`${spec.label}: warm-up request failed`);
+            // Warm the baseline's sockets too: both bursts start with the same pool state.
+            if (!(await baselineClient.get('/fast')))
+              throw new Error(`${baselineSpec.label}: warm-up failed`);
+            const baseline = await burst(baselineClient.get, concurrency);
+            auth.revokeAll();
+            const tokenBefore = auth.stats.tokenRequests;
+            const timing = await burst(contender.get, concurrency);
+            rows.push({
+              id: spec.id,
+              label: spec.label,
+              client: spec.client,
+              baselineLabel: baselineSpec.label,
+              concurrency,
+              tokenDelayMs,
+              contender: timing,
+              baseline,
+              tokenCalls: auth.stats.tokenRequests - tokenBefore,
+              wallRatio: timing.wallMs / baseline.wallMs,
+              p50Ratio: timing.latency.p50 / baseline.latency.p50,
+              p99Ratio: timing.latency.p99 / baseline.latency.p99,
+            });
+          } finally {
+            await Promise.all([contender.close(), baselineClient.close()]);
+          }
+        }
+      }
+    }
+  } finally {
+    auth.setLatency(0);
+  }
+  return rows;
+}
