@@ -101,6 +101,9 @@ export function burstLatencyTable(report: BenchReport): Table {
       'p50 ratio',
       'p99 ratio',
       `<= ${BURST_LATENCY_TARGET}`,
+      'CPU',
+      'static CPU',
+      'CPU ratio',
     ],
     align: ['left'],
     rows: report.burstLatency.map((row) => [
@@ -119,6 +122,9 @@ export function burstLatencyTable(report: BenchReport): Table {
       formatRatio(row.p50Ratio),
       formatRatio(row.p99Ratio),
       row.wallRatio <= BURST_LATENCY_TARGET ? 'yes' : 'no',
+      formatMs(row.contender.cpuMs),
+      formatMs(row.baseline.cpuMs),
+      formatRatio(row.cpuRatio),
     ]),
   };
 }

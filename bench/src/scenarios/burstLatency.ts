@@ -27,9 +27,19 @@ export interface BurstLatencySizes {
 
 /** Wall and per-request latency of one burst. */
 export interface BurstTiming {
+  /** `performance.now()` when the burst started. */
+  startedAt: number;
   wallMs: number;
+  /** CPU time of this process (clients and server) during the burst, ms: less sensitive to other jobs than wall. */
+  cpuMs: number;
   latency: LatencySummary;
   failed: number;
+}
+
+/** Called around each contender's burst (profiling: `src/profileBurst.ts`). */
+export interface BurstHooks {
+  before?(spec: ContenderSpec): void | Promise<void>;
+  after?(spec: ContenderSpec): void | Promise<void>;
 }
 
 /** One cell: a tokvault adapter against its static-header client, one concurrency, one delay. */
@@ -50,19 +60,25 @@ export interface BurstLatencyRow {
   wallRatio: number;
   p50Ratio: number;
   p99Ratio: number;
+  /** contender CPU ÷ baseline CPU. */
+  cpuRatio: number;
 }
 
 /** `count` concurrent GETs of `/fast`: wall, latency summary, failures. */
 async function burst(get: (path: string) => Promise<boolean>, count: number): Promise<BurstTiming> {
   const started = nowMs();
+  const cpu = process.cpuUsage();
   const outcomes = await Promise.all(
     Array.from({ length: count }, async () => {
       const ok = await get('/fast');
       return { ok, ms: nowMs() - started };
     }),
   );
+  const used = process.cpuUsage(cpu);
   return {
+    startedAt: started,
     wallMs: nowMs() - started,
+    cpuMs: (used.user + used.system) / 1000,
     latency: summarize(outcomes.map((o) => o.ms)),
     failed: outcomes.filter((o) => !o.ok).length,
   };
@@ -78,6 +94,7 @@ export async function runBurstLatency(
   server: BenchServer,
   sizes: BurstLatencySizes,
   progress: Progress,
+  hooks: BurstHooks = {},
 ): Promise<BurstLatencyRow[]> {
   const rows: BurstLatencyRow[] = [];
   const { auth } = server;
@@ -101,7 +118,9 @@ export async function runBurstLatency(
             const baseline = await burst(baselineClient.get, concurrency);
             auth.revokeAll();
             const tokenBefore = auth.stats.tokenRequests;
+            await hooks.before?.(spec);
             const timing = await burst(contender.get, concurrency);
+            await hooks.after?.(spec);
             rows.push({
               id: spec.id,
               label: spec.label,
@@ -115,6 +134,7 @@ export async function runBurstLatency(
               wallRatio: timing.wallMs / baseline.wallMs,
               p50Ratio: timing.latency.p50 / baseline.latency.p50,
               p99Ratio: timing.latency.p99 / baseline.latency.p99,
+              cpuRatio: timing.cpuMs / baseline.cpuMs,
             });
           } finally {
             await Promise.all([contender.close(), baselineClient.close()]);
