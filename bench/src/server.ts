@@ -68,6 +68,8 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
     clients: options.clientIds.map((clientId) => ({ clientId, clientSecret: SECRET })),
     singleActiveToken: options.singleActiveToken,
     accessTokenTtlMs: options.accessTokenTtlMs ?? 3_600_000,
+    // JWTs, as most providers issue: axios-jwt and undici-oidc-interceptor read the `exp` claim.
+    accessTokenFormat: 'jwt',
   });
   const ok = () => HttpResponse.json({ ok: true });
   const fast = auth.protect(ok);

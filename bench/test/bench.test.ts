@@ -46,7 +46,7 @@ describe('scenarios 1-2 against the single-session mock server', () => {
 
   it('tokvault adapters fetch exactly one token and lose no request in both scenarios', () => {
     const ours = [...report.burst, ...report.storm].filter((row) => row.kind === 'tokvault');
-    expect(ours).toHaveLength(6);
+    expect(ours).toHaveLength(8);
     for (const row of ours)
       expect({ id: row.id, tokenCalls: row.tokenCalls, failed: row.failed }).toEqual({
         id: row.id,
@@ -150,7 +150,8 @@ describe('outputs', () => {
     }
     for (const spec of [...REFRESHING, ...BASELINES]) expect(markdown).toContain(spec.label);
     expect(markdown).toContain(report.machine.node);
-    expect(markdown).toContain('| axios-auth-refresh |');
+    expect(markdown).toMatch(/\| axios-auth-refresh +\|/);
+    expect(markdown).toMatch(/\| undici-oidc-interceptor +\|/);
     expect(markdown).toContain('![Bar charts of scenarios 1-3](results.svg)');
     expect(markdown).toContain('Quick run');
   });
