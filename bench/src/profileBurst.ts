@@ -24,6 +24,7 @@ const { values, positionals } = parseArgs({
     n: { type: 'string', default: '1000' },
     delay: { type: 'string', default: '0' },
     phases: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '1' },
     /** Write a CPU profile of each contender's burst (only the burst) into this folder. */
     prof: { type: 'string' },
   },
@@ -96,6 +97,7 @@ try {
   const sizes = {
     concurrencies: values.n.split(',').map(Number),
     tokenDelaysMs: values.delay.split(',').map(Number),
+    rounds: Number(values.rounds),
   };
   const session = new Session();
   session.connect();

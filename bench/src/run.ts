@@ -35,7 +35,7 @@ export const FULL_SIZES: BenchSizes = {
   hotPathOps: 500_000,
   hotPathRounds: 9,
   memoryRequests: 1_000_000,
-  burstLatency: { concurrencies: [100, 500, 1_000], tokenDelaysMs: [0, 50] },
+  burstLatency: { concurrencies: [100, 500, 1_000], tokenDelaysMs: [0, 50], rounds: 3 },
 };
 
 /** `--quick`: the same code paths, small enough for CI. */
@@ -47,7 +47,7 @@ export const QUICK_SIZES: BenchSizes = {
   hotPathOps: 20_000,
   hotPathRounds: 3,
   memoryRequests: 20_000,
-  burstLatency: { concurrencies: [20, 50], tokenDelaysMs: [0, 20] },
+  burstLatency: { concurrencies: [20, 50], tokenDelaysMs: [0, 20], rounds: 1 },
 };
 
 /** Everything one run measured. */

@@ -21,7 +21,7 @@ const TINY: BenchSizes = {
   hotPathOps: 2_000,
   hotPathRounds: 1,
   memoryRequests: 2_000,
-  burstLatency: { concurrencies: [5, 10], tokenDelaysMs: [0, 10] },
+  burstLatency: { concurrencies: [5, 10], tokenDelaysMs: [0, 10], rounds: 2 },
 };
 
 let report: BenchReport;
@@ -87,6 +87,7 @@ describe('scenario 6: burst latency after a revocation', () => {
       ]);
       for (const row of cells) {
         expect(row.baselineLabel).toBe(BASELINES.find((b) => b.client === spec.client)?.label);
+        expect(row.rounds).toBe(2);
         expect(row.contender.latency.count).toBe(row.concurrency);
         expect(row.baseline.latency.count).toBe(row.concurrency);
         expect(row.baseline.failed).toBe(0);
