@@ -39,6 +39,8 @@ export interface BenchServerOptions {
 }
 
 const SECRET = 'bench-secret';
+/** Accept backlog of the lean endpoint: room for a whole burst of new connections (Linux caps it at `net.core.somaxconn`). */
+const LEAN_BACKLOG = 4096;
 const BEARER = /^Bearer +(\S+)$/i;
 
 function answerLean(auth: MockAuthServer, req: IncomingMessage, res: ServerResponse): void {
@@ -57,7 +59,12 @@ function answerLean(auth: MockAuthServer, req: IncomingMessage, res: ServerRespo
 
 async function listenLean(auth: MockAuthServer): Promise<Server> {
   const lean = createServer((req, res) => answerLean(auth, req, res));
-  await new Promise<void>((resolve) => lean.listen(0, '127.0.0.1', resolve));
+  // A burst opens up to 1,000 connections at once: with Node's default accept backlog (511) the
+  // kernel drops the SYNs that overflow it and the client retries them after its 1 s initial
+  // retransmission timeout, which turns into bimodal, load-dependent latencies for every client.
+  await new Promise<void>((resolve) =>
+    lean.listen({ port: 0, host: '127.0.0.1', backlog: LEAN_BACKLOG }, resolve),
+  );
   return lean;
 }
 
