@@ -80,14 +80,20 @@ for (const { pkg, entry = 'index', limit } of budgets) {
  * catchUp, checkOptions, scheduler 0.2 kB each, abort, expiry, headerValue, retry. The adapter
  * side adds 1.9-2.7 kB (core/adapter: origins, header checks, redirect guard; the adapter
  * itself). The trim of issue 19 (redact.ts rewritten around named key tests) saved 42 B.
- */
+ *
  * @type {Array<{ name: string, adapter: string, names: string, client: string, limit: string }>}
  */
 const apps = [
   { name: 'axios app', adapter: 'axios', names: '{ attachTokenVault }', client: 'axios', limit: '9.15 kB' },
   { name: 'ky app', adapter: 'ky', names: '{ tokenVaultHooks }', client: 'ky', limit: '8.8 kB' },
   { name: 'fetch app', adapter: 'fetch', names: '{ createAuthFetch }', client: '', limit: '8.4 kB' },
-  { name: 'undici app', adapter: 'undici', names: '{ tokenVaultInterceptor }', client: 'undici', limit: '8.55 kB' },
+  {
+    name: 'undici app',
+    adapter: 'undici',
+    names: '{ tokenVaultInterceptor }',
+    client: 'undici',
+    limit: '8.55 kB',
+  },
 ];
 for (const { name, adapter, names, client, limit } of apps) {
   checks.push({
