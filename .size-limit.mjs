@@ -68,4 +68,48 @@ for (const { pkg, entry = 'index', limit } of budgets) {
   });
 }
 
+/**
+ * What an app ships: `createTokenVault` plus one adapter, bundled and tree-shaken together (core's
+ * main entry, `@tokvault/core/adapter` and the adapter, each module once), the client library
+ * external (the app has it anyway). Issue 19's goal is 4 kB each; the budgets are the measured
+ * sizes (issue 19: axios 9.1 kB, ky 8.74 kB, fetch 8.34 kB, undici 8.49 kB; before the hardening
+ * the issue measured 5.51 / 5.44 / 5.16 kB).
+ *
+ * Why 4 kB is out of reach without dropping behaviour: `createTokenVault` ALONE is about 6.5 kB
+ * (esbuild estimate 6.8 kB; share of each module by its minified bytes): vault.ts 1.9 kB
+ * (single flight, store read/lock/write, session end, setTokens, invalidate + revoke, events),
+ * redact.ts 1.5 kB (measured: 1.6 kB less without it; every error the vault hands out carries a
+ * redacted copy of its cause, in every encoding a secret travels in), token.ts 0.9 kB (token
+ * normalisation and checks), options 0.45 kB, errors 0.35 kB, fetchWithRetry 0.35 kB, events,
+ * catchUp, checkOptions, scheduler 0.2 kB each, abort, expiry, headerValue, retry. The adapter
+ * side adds 1.9-2.7 kB (core/adapter: origins, header checks, redirect guard; the adapter
+ * itself). The trim of issue 19 (redact.ts rewritten around named key tests) saved 42 B.
+ *
+ * @type {Array<{ name: string, adapter: string, names: string, client: string, limit: string }>}
+ */
+const apps = [
+  { name: 'axios app', adapter: 'axios', names: '{ attachTokenVault }', client: 'axios', limit: '9.15 kB' },
+  { name: 'ky app', adapter: 'ky', names: '{ tokenVaultHooks }', client: 'ky', limit: '8.8 kB' },
+  { name: 'fetch app', adapter: 'fetch', names: '{ createAuthFetch }', client: '', limit: '8.4 kB' },
+  {
+    name: 'undici app',
+    adapter: 'undici',
+    names: '{ tokenVaultInterceptor }',
+    client: 'undici',
+    limit: '8.55 kB',
+  },
+];
+for (const { name, adapter, names, client, limit } of apps) {
+  checks.push({
+    name: `${name}: createTokenVault + ${names.slice(2, -2)}`,
+    import: {
+      'packages/core/dist/index.js': '{ createTokenVault }',
+      [`packages/${adapter}/dist/index.js`]: names,
+    },
+    gzip: true,
+    ignore: [...(client ? [client] : []), ...builtinModules.flatMap((m) => [m, `node:${m}`])],
+    limit,
+  });
+}
+
 export default checks;

@@ -2,9 +2,10 @@
  * A contender: one HTTP client configured one way (tokvault adapter, peer library, or a
  * static-header baseline), driven identically by every scenario.
  */
+import { type Dispatcher, request } from 'undici';
 
 /** The HTTP client underneath. */
-export type ClientKind = 'axios' | 'ky' | 'fetch';
+export type ClientKind = 'axios' | 'ky' | 'fetch' | 'undici';
 
 /** Who the contender is: our adapter, a peer library, or a client with a fixed header. */
 export type ContenderKind = 'tokvault' | 'peer' | 'baseline';
@@ -52,6 +53,20 @@ export async function settleFetch(response: Promise<Response>): Promise<boolean>
     const res = await response;
     await res.arrayBuffer();
     return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** `undici.request(url, options)` settled into success/failure, draining the body. */
+export async function settleUndici(
+  url: string,
+  options: { dispatcher: Dispatcher; headers?: Record<string, string> },
+): Promise<boolean> {
+  try {
+    const { statusCode, body } = await request(url, options);
+    await body.dump();
+    return statusCode >= 200 && statusCode < 300;
   } catch {
     return false;
   }

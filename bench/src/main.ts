@@ -13,7 +13,7 @@ import { renderResultsChart } from './report/chart.js';
 import { createProgress, type Progress } from './report/progress.js';
 import { renderResultsMarkdown } from './report/results.js';
 import { textTable } from './report/table.js';
-import { dpopTable, overheadTable, requestTable, vaultTable } from './report/tables.js';
+import { burstLatencyTable, dpopTable, overheadTable, requestTable, vaultTable } from './report/tables.js';
 import { checkTargets, isCorrect, peerWins } from './report/targets.js';
 import { type BenchReport, FULL_SIZES, QUICK_SIZES, runBench } from './run.js';
 
@@ -66,7 +66,9 @@ export function printReport(report: BenchReport, log: (line: string) => void): v
   log(textTable(overheadTable(report)));
   log('\n4-5. Hot path and memory');
   log(textTable(vaultTable(report)));
-  log('\n6. DPoP ÷ Bearer (one proof signed per request)');
+  log('\n6. Burst latency after a revocation (ratios to the static-header client, same run)');
+  log(textTable(burstLatencyTable(report)));
+  log('\n7. DPoP ÷ Bearer (one proof signed per request)');
   log(textTable(dpopTable(report)));
   log('\nTargets');
   for (const check of checkTargets(report)) {
@@ -79,12 +81,13 @@ export function printReport(report: BenchReport, log: (line: string) => void): v
   }
 }
 
-/** True when every tokvault contender was correct in scenarios 1 and 2. */
+/** True when every tokvault contender was correct in scenarios 1, 2, 6 and 7. */
 export function tokvaultCorrect(report: BenchReport): boolean {
-  const correct = [...report.burst, ...report.storm]
-    .filter((row) => row.kind === 'tokvault')
-    .every(isCorrect);
-  return correct && report.dpop.every((row) => row.failed === 0);
+  return (
+    [...report.burst, ...report.storm].filter((row) => row.kind === 'tokvault').every(isCorrect) &&
+    report.burstLatency.every((row) => row.tokenCalls === 1 && row.contender.failed === 0) &&
+    report.dpop.every((row) => row.failed === 0)
+  );
 }
 
 /** Run the bench from the command line; resolves to the exit code. */

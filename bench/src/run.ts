@@ -6,6 +6,7 @@ import type { ContenderSpec } from './contender.js';
 import { BASELINES, REFRESHING } from './peers/index.js';
 import { describeMachine, type MachineInfo } from './report/machine.js';
 import type { Progress } from './report/progress.js';
+import { type BurstLatencyRow, type BurstLatencySizes, runBurstLatency } from './scenarios/burstLatency.js';
 import { type DpopRow, runDpop } from './scenarios/dpop.js';
 import { type HotPathResult, runHotPath } from './scenarios/hotPath.js';
 import { type MemoryResult, runMemory } from './scenarios/memory.js';
@@ -23,6 +24,7 @@ export interface BenchSizes {
   hotPathOps: number;
   hotPathRounds: number;
   memoryRequests: number;
+  burstLatency: BurstLatencySizes;
 }
 
 /** The sizes the issue asks for. */
@@ -34,6 +36,7 @@ export const FULL_SIZES: BenchSizes = {
   hotPathOps: 500_000,
   hotPathRounds: 9,
   memoryRequests: 1_000_000,
+  burstLatency: { concurrencies: [100, 500, 1_000], tokenDelaysMs: [0, 50], rounds: 3 },
 };
 
 /** `--quick`: the same code paths, small enough for CI. */
@@ -45,6 +48,7 @@ export const QUICK_SIZES: BenchSizes = {
   hotPathOps: 20_000,
   hotPathRounds: 3,
   memoryRequests: 20_000,
+  burstLatency: { concurrencies: [20, 50], tokenDelaysMs: [0, 20], rounds: 1 },
 };
 
 /** Everything one run measured. */
@@ -58,7 +62,8 @@ export interface BenchReport {
   overhead: OverheadRow[];
   hotPath: HotPathResult;
   memory: MemoryResult;
-  /** Scenario 6: DPoP ÷ Bearer per client (same sizes as scenario 3). */
+  burstLatency: BurstLatencyRow[];
+  /** Scenario 7: DPoP ÷ Bearer per client (same sizes as scenario 3). */
   dpop: DpopRow[];
 }
 
@@ -73,7 +78,7 @@ export interface RunBenchOptions {
   baselines?: readonly ContenderSpec[];
 }
 
-/** Run scenarios 1-5 in order and collect the report. */
+/** Run scenarios 1, 2, 6 (single-session server), then 3-5 and collect the report. */
 export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
   const { sizes, progress, contenders = REFRESHING, baselines = BASELINES } = options;
   const started = nowMs();
@@ -82,6 +87,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
 
   const burst: RequestRow[] = [];
   const storm: RequestRow[] = [];
+  let burstLatency: BurstLatencyRow[];
   const single = await startBenchServer({ clientIds, singleActiveToken: true });
   try {
     for (const spec of contenders) {
@@ -93,6 +99,8 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
       const stormSizes = { requests: sizes.storm, jitterMs: sizes.stormJitterMs };
       storm.push(await runRequestScenario('storm', spec, single, stormSizes, progress));
     }
+    const ours = contenders.filter((spec) => spec.kind === 'tokvault');
+    burstLatency = await runBurstLatency(ours, baselines, single, sizes.burstLatency, progress);
   } finally {
     await single.close();
   }
@@ -119,6 +127,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
     overhead,
     hotPath,
     memory,
+    burstLatency,
     dpop,
   };
 }

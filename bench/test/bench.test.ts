@@ -21,6 +21,7 @@ const TINY: BenchSizes = {
   hotPathOps: 2_000,
   hotPathRounds: 1,
   memoryRequests: 2_000,
+  burstLatency: { concurrencies: [5, 10], tokenDelaysMs: [0, 10], rounds: 2 },
 };
 
 let report: BenchReport;
@@ -45,7 +46,7 @@ describe('scenarios 1-2 against the single-session mock server', () => {
 
   it('tokvault adapters fetch exactly one token and lose no request in both scenarios', () => {
     const ours = [...report.burst, ...report.storm].filter((row) => row.kind === 'tokvault');
-    expect(ours).toHaveLength(6);
+    expect(ours).toHaveLength(8);
     for (const row of ours)
       expect({ id: row.id, tokenCalls: row.tokenCalls, failed: row.failed }).toEqual({
         id: row.id,
@@ -69,6 +70,44 @@ describe('scenarios 1-2 against the single-session mock server', () => {
     expect(tokvaultCorrect({ ...report, burst: report.burst.map((r) => ({ ...r, kind: 'tokvault' })) })).toBe(
       false,
     );
+  });
+});
+
+describe('scenario 6: burst latency after a revocation', () => {
+  it('runs each tokvault adapter at every concurrency and token delay, next to its static-header client', () => {
+    const ours = REFRESHING.filter((spec) => spec.kind === 'tokvault');
+    expect(report.burstLatency).toHaveLength(ours.length * 4);
+    for (const spec of ours) {
+      const cells = report.burstLatency.filter((row) => row.id === spec.id);
+      expect(cells.map((row) => [row.tokenDelayMs, row.concurrency])).toEqual([
+        [0, 5],
+        [0, 10],
+        [10, 5],
+        [10, 10],
+      ]);
+      for (const row of cells) {
+        expect(row.baselineLabel).toBe(BASELINES.find((b) => b.client === spec.client)?.label);
+        expect(row.rounds).toBe(2);
+        expect(row.contender.latency.count).toBe(row.concurrency);
+        expect(row.baseline.latency.count).toBe(row.concurrency);
+        expect(row.baseline.failed).toBe(0);
+        expect(row.wallRatio).toBeCloseTo(row.contender.wallMs / row.baseline.wallMs, 10);
+        expect(row.p99Ratio).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('tokvault fetches one token and loses no request in every cell, and the targets list each cell', () => {
+    for (const row of report.burstLatency)
+      expect({ id: row.id, tokenCalls: row.tokenCalls, failed: row.contender.failed }).toEqual({
+        id: row.id,
+        tokenCalls: 1,
+        failed: 0,
+      });
+    const names = checkTargets(report).map((check) => check.name);
+    expect(names).toContain('burst after revocation: tokvault + ky, 10 at once, token delay 10.0 ms');
+    const broken = { ...report, burstLatency: report.burstLatency.map((r) => ({ ...r, tokenCalls: 2 })) };
+    expect(tokvaultCorrect(broken)).toBe(false);
   });
 });
 
@@ -114,12 +153,14 @@ describe('outputs', () => {
       '## 2. Stale-401',
       '## 3. Steady',
       '## 4-5.',
+      '## 6. Burst latency after a revocation',
     ]) {
       expect(markdown).toContain(heading);
     }
     for (const spec of [...REFRESHING, ...BASELINES]) expect(markdown).toContain(spec.label);
     expect(markdown).toContain(report.machine.node);
-    expect(markdown).toContain('| axios-auth-refresh |');
+    expect(markdown).toMatch(/\| axios-auth-refresh +\|/);
+    expect(markdown).toMatch(/\| undici-oidc-interceptor +\|/);
     expect(markdown).toContain('![Bar charts of scenarios 1-3](results.svg)');
     expect(markdown).toContain('Quick run');
   });

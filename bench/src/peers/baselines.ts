@@ -4,7 +4,8 @@
  */
 import axios from 'axios';
 import ky from 'ky';
-import { type ContenderSpec, KY_TIMEOUT_MS, settle, settleFetch } from '../contender.js';
+import { Agent } from 'undici';
+import { type ContenderSpec, KY_TIMEOUT_MS, settle, settleFetch, settleUndici } from '../contender.js';
 import { requestToken } from '../tokenEndpoint.js';
 
 /** axios with a fixed header. */
@@ -53,5 +54,24 @@ export const fetchStatic: ContenderSpec = {
     const { accessToken } = await requestToken(env);
     const headers = { Authorization: `Bearer ${accessToken}` };
     return { get: (path) => settleFetch(fetch(`${env.apiUrl}${path}`, { headers })), async close() {} };
+  },
+};
+
+/** undici (`request`) with a fixed header. */
+export const undiciStatic: ContenderSpec = {
+  id: 'undici-static',
+  label: 'undici, static header',
+  client: 'undici',
+  kind: 'baseline',
+  setup:
+    '`undici.request(url, { dispatcher: new Agent(), headers: { authorization } })` with a token fetched once.',
+  async create(env) {
+    const { accessToken } = await requestToken(env);
+    const dispatcher = new Agent();
+    const headers = { authorization: `Bearer ${accessToken}` };
+    return {
+      get: (path) => settleUndici(`${env.apiUrl}${path}`, { dispatcher, headers }),
+      close: () => dispatcher.close(),
+    };
   },
 };

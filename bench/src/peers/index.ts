@@ -3,22 +3,29 @@
  */
 import type { ContenderSpec } from '../contender.js';
 import { axiosAuthRefresh } from './axiosAuthRefresh.js';
-import { axiosStatic, fetchStatic, kyStatic } from './baselines.js';
+import { axiosStatic, fetchStatic, kyStatic, undiciStatic } from './baselines.js';
 import { fetchExtras } from './fetchExtras.js';
+import { badgatewayFetch, openidClientFetch } from './fetchPeers.js';
+import { axiosJwt, undiciOidc } from './jwtPeers.js';
 import { kyRecipe } from './kyRecipe.js';
 import { naive } from './naive.js';
-import { tokvaultAxios, tokvaultFetch, tokvaultKy } from './tokvault.js';
+import { tokvaultAxios, tokvaultFetch, tokvaultKy, tokvaultUndici } from './tokvault.js';
 
 /** Contenders that refresh tokens: tokvault's adapters first, then the peers. */
 export const REFRESHING: readonly ContenderSpec[] = [
   tokvaultAxios,
   tokvaultKy,
   tokvaultFetch,
+  tokvaultUndici,
   axiosAuthRefresh,
+  axiosJwt,
   kyRecipe,
   fetchExtras,
+  badgatewayFetch,
+  openidClientFetch,
+  undiciOidc,
   naive,
 ];
 
-/** The static-header references of scenario 3. */
-export const BASELINES: readonly ContenderSpec[] = [axiosStatic, kyStatic, fetchStatic];
+/** The static-header references of scenarios 3 and 6. */
+export const BASELINES: readonly ContenderSpec[] = [axiosStatic, kyStatic, fetchStatic, undiciStatic];

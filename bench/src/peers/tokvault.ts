@@ -1,14 +1,23 @@
 /**
- * tokvault's three adapters, each with a vault whose `fetchToken` makes the same token request
+ * tokvault's four adapters, each with a vault whose `fetchToken` makes the same token request
  * as the peers (so the token endpoint costs everyone the same).
  */
 import { attachTokenVault } from '@tokvault/axios';
 import { createTokenVault, type TokenVault } from '@tokvault/core';
 import { createAuthFetch } from '@tokvault/fetch';
 import { tokenVaultHooks } from '@tokvault/ky';
+import { tokenVaultInterceptor } from '@tokvault/undici';
 import axios from 'axios';
 import ky from 'ky';
-import { type ContenderEnv, type ContenderSpec, KY_TIMEOUT_MS, settle, settleFetch } from '../contender.js';
+import { Agent } from 'undici';
+import {
+  type ContenderEnv,
+  type ContenderSpec,
+  KY_TIMEOUT_MS,
+  settle,
+  settleFetch,
+  settleUndici,
+} from '../contender.js';
 import { requestToken } from '../tokenEndpoint.js';
 
 function vaultFor(env: ContenderEnv): TokenVault {
@@ -69,6 +78,29 @@ export const tokvaultFetch: ContenderSpec = {
     return {
       get: (path) => settleFetch(authFetch(`${env.apiUrl}${path}`)),
       close: () => vault.close(),
+    };
+  },
+};
+
+/** tokvault with undici (`tokenVaultInterceptor` on an `Agent`). */
+export const tokvaultUndici: ContenderSpec = {
+  id: 'tokvault-undici',
+  label: 'tokvault + undici',
+  client: 'undici',
+  kind: 'tokvault',
+  setup:
+    '`new Agent().compose(tokenVaultInterceptor(vault, { origins: apiOrigin }))`, `undici.request(url, { dispatcher })`.',
+  async create(env) {
+    const vault = vaultFor(env);
+    const dispatcher = new Agent().compose(
+      tokenVaultInterceptor(vault, { origins: new URL(env.apiUrl).origin }),
+    );
+    return {
+      get: (path) => settleUndici(`${env.apiUrl}${path}`, { dispatcher }),
+      async close() {
+        await vault.close();
+        await dispatcher.close();
+      },
     };
   },
 };

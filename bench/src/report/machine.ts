@@ -22,12 +22,18 @@ export const VERSIONED_PACKAGES = [
   '@tokvault/axios',
   '@tokvault/ky',
   '@tokvault/fetch',
+  '@tokvault/undici',
   '@tokvault/msw',
   'axios',
   'ky',
+  'undici',
   'msw',
   'axios-auth-refresh',
+  'axios-jwt',
   'fetch-extras',
+  '@badgateway/oauth2-client',
+  'openid-client',
+  'undici-oidc-interceptor',
 ] as const;
 
 function versionOf(name: string): string {

@@ -5,7 +5,7 @@ import { formatInt, formatMs } from '../format.js';
 import { BASELINES, REFRESHING } from '../peers/index.js';
 import type { BenchReport } from '../run.js';
 import { markdownTable } from './table.js';
-import { dpopTable, overheadTable, requestTable, vaultTable } from './tables.js';
+import { burstLatencyTable, dpopTable, overheadTable, requestTable, vaultTable } from './tables.js';
 import { checkTargets, peerWins } from './targets.js';
 
 /** Render RESULTS.md for a report; `chartFile` is the SVG's path relative to it. */
@@ -84,7 +84,22 @@ export function renderResultsMarkdown(report: BenchReport, chartFile = 'results.
     'Memory: a vault served one `getToken()` per simulated request; every 100th request was a 401 (`refresh({ staleToken })`, a',
     'second stale refresh answered from the cache, and an event listener added and removed). Heap measured after forced GC.',
     '',
-    '## 6. DPoP ÷ Bearer',
+    '## 6. Burst latency after a revocation',
+    '',
+    `For each tokvault adapter, ${sizes.burstLatency.concurrencies.map(formatInt).join(' / ')} requests at once, with the token endpoint answering after`,
+    `${sizes.burstLatency.tokenDelaysMs.map(formatMs).join(' / ')}, against the lean endpoint of the single-session server (it accepts only the newest token).`,
+    'First the static-header client of the same kind sends the burst with a valid token (baseline); then the server revokes',
+    'every token and the warmed-up adapter sends the same burst: each request is refused once, one token call, each resent.',
+    `Wall = first send to last settlement; CPU = this process's CPU time during the burst (clients and server). Each cell is measured`,
+    `${sizes.burstLatency.rounds} time(s) (baseline, then contender, fresh clients each time); the pair with the median wall ratio is shown,`,
+    'and failures are summed over all of them. Ratios are contender ÷ baseline of the same pair (target: wall <= 1.1x). Under machine',
+    'load, read the CPU ratio next to the wall ratio. Every request of the contender is sent twice (refused once, then resent),',
+    'so it does about twice the HTTP work of the baseline: a wall ratio near 1x is only possible when opening the connections,',
+    'which the resends reuse, dominates the baseline.',
+    '',
+    markdownTable(burstLatencyTable(report)),
+    '',
+    '## 7. DPoP ÷ Bearer',
     '',
     'Each tokvault adapter with a DPoP vault (`createDpop()`, ES256: one proof signed per request, with `ath`) against the same',
     'adapter with a Bearer vault, as scenario 3 measures (same sizes, paired rounds, median ratio), to a lean endpoint that looks',

@@ -5,7 +5,7 @@ import { formatBytes, formatInt, formatMs, formatRate, formatRatio, formatUs } f
 import type { BenchReport } from '../run.js';
 import type { RequestRow } from '../scenarios/requests.js';
 import type { Table } from './table.js';
-import { isCorrect, OVERHEAD_TARGET } from './targets.js';
+import { BURST_LATENCY_TARGET, isCorrect, OVERHEAD_TARGET } from './targets.js';
 
 /** Scenario 1 or 2 as a table. */
 export function requestTable(rows: readonly RequestRow[]): Table {
@@ -82,7 +82,54 @@ export function vaultTable(report: BenchReport): Table {
   };
 }
 
-/** Scenario 6 (DPoP ÷ Bearer per client) as a table. */
+/** Scenario 6 as a table: one row per adapter, concurrency and token-endpoint delay. */
+export function burstLatencyTable(report: BenchReport): Table {
+  return {
+    headers: [
+      'contender',
+      'at once',
+      'token delay',
+      'token calls',
+      'failed',
+      'wall',
+      'p50',
+      'p99',
+      'static wall',
+      'static p50',
+      'static p99',
+      'wall ratio',
+      'p50 ratio',
+      'p99 ratio',
+      `<= ${BURST_LATENCY_TARGET}`,
+      'CPU',
+      'static CPU',
+      'CPU ratio',
+    ],
+    align: ['left'],
+    rows: report.burstLatency.map((row) => [
+      row.label,
+      formatInt(row.concurrency),
+      formatMs(row.tokenDelayMs),
+      formatInt(row.tokenCalls),
+      formatInt(row.contender.failed),
+      formatMs(row.contender.wallMs),
+      formatMs(row.contender.latency.p50),
+      formatMs(row.contender.latency.p99),
+      formatMs(row.baseline.wallMs),
+      formatMs(row.baseline.latency.p50),
+      formatMs(row.baseline.latency.p99),
+      formatRatio(row.wallRatio),
+      formatRatio(row.p50Ratio),
+      formatRatio(row.p99Ratio),
+      row.wallRatio <= BURST_LATENCY_TARGET ? 'yes' : 'no',
+      formatMs(row.contender.cpuMs),
+      formatMs(row.baseline.cpuMs),
+      formatRatio(row.cpuRatio),
+    ]),
+  };
+}
+
+/** Scenario 7 (DPoP ÷ Bearer per client) as a table. */
 export function dpopTable(report: BenchReport): Table {
   return {
     headers: ['client', 'Bearer req/s', 'DPoP req/s', 'DPoP ÷ Bearer', 'extra CPU/req', 'failed'],

@@ -74,7 +74,7 @@ export async function runRequestScenario(
         Array.from({ length: sizes.requests }, () => timed(() => contender.get('/slow'))),
       );
       await new Promise((resolve) => setTimeout(resolve, sizes.jitterMs / 4));
-      server.auth.issueAccessToken(spec.id);
+      await server.auth.signAccessToken(spec.id);
       outcomes = await all;
       server.jitterMs = 0;
     }

@@ -19,33 +19,39 @@
 /** What a secret is replaced with. */
 export const REDACTED = '[redacted]';
 
-/** Keys whose values are credentials (lower case, without inner `_` and `-`). */
-const SECRET_KEY =
-  /^(?:(?:proxy)?authorization|(?:set)?cookie|(?:client|api)?secret|(?:access|refresh|id|subject|actor)?token|(?:client)?assertion|password|codeverifier|x?apikey)$/;
-/** Live transport objects (and `_private` fields): dropped, never copied. */
-const DROPPED = /^(?:_.*|request|req|res|socket|agent|https?agent|connection)$/;
-/** Hidden fields of an error that are copied too. */
-const ERROR_FIELDS = ['message', 'name', 'cause', 'errors'];
 const LIMIT = 12;
+/** Fields of an error copied even when not enumerable (and `stack`, see `copyFields`). */
+const ERROR_FIELDS = /^(?:message|name|cause|errors)$/;
 
-const norm = (key: string): string => key.toLowerCase().replace(/(?!^)[-_]/g, '');
+/** A key, lower case, without inner `_` and `-`, tested against `pattern`. */
+const keyIs = (pattern: RegExp, key: string): boolean =>
+  pattern.test(key.toLowerCase().replace(/(?!^)[-_]/g, ''));
+/** Keys whose values are credentials. */
+const isSecretKey = (key: string): boolean =>
+  keyIs(
+    /^(?:(?:proxy)?authorization|(?:set)?cookie|(?:client|api)?secret|(?:access|refresh|id|subject|actor)?token|(?:client)?assertion|password|codeverifier|x?apikey)$/,
+    key,
+  );
+/** Live transport objects (and `_private` fields): dropped, never copied. */
+const isDropped = (key: string): boolean =>
+  keyIs(/^(?:_.*|request|req|res|socket|agent|https?agent|connection)$/, key);
+
 const form = (value: string): string => new URLSearchParams({ v: value }).toString().slice(2);
-const escapeJson = (value: string): string => JSON.stringify(value).slice(1, -1);
 
 /** Unpadded base64 of the UTF-8 bytes of `value`. */
-function toBase64(value: string): string {
-  let binary = '';
-  for (const byte of new TextEncoder().encode(value)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/=+$/, '');
-}
+const toBase64 = (value: string): string =>
+  btoa(Array.from(new TextEncoder().encode(value), (byte) => String.fromCharCode(byte)).join('')).replace(
+    /=+$/,
+    '',
+  );
 
 /** Every form `secret` can travel or be printed in (for a credential header: its parts too). */
 function formsOf(secret: string, out: Set<string>): void {
-  const [, scheme, token] = /^(Basic|Bearer) +(\S+)$/i.exec(secret) ?? [];
+  const [, basic, token] = /^(?:(Basic)|Bearer) +(\S+)$/i.exec(secret) ?? [];
   if (token) {
     out.add(token);
     try {
-      if (/^basic$/i.test(scheme!)) {
+      if (basic) {
         const pair = new TextDecoder().decode(Uint8Array.from(atob(token), (c) => c.charCodeAt(0)));
         const part = pair.slice(pair.indexOf(':') + 1);
         formsOf(pair, out);
@@ -54,25 +60,21 @@ function formsOf(secret: string, out: Set<string>): void {
       }
     } catch {}
   }
+  const json = JSON.stringify(secret).slice(1, -1);
   const base64 = toBase64(secret);
-  const encoded = [
+  const forms = [
     secret,
     form(secret),
-    escapeJson(secret),
+    json,
     base64,
     base64.replace(/[+/]/g, (c) => (c === '+' ? '-' : '_')),
+    // JSON with non-ASCII escaped (`\u00e9`), as some servers write it.
+    json.replace(/[^\0-~]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
   ];
-  // JSON with non-ASCII escaped (`\u00e9`), as some servers write it.
-  encoded.push(
-    escapeJson(secret).replace(/[^\0-~]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
-  );
   try {
-    encoded.push(encodeURIComponent(secret));
+    forms.push(encodeURIComponent(secret));
   } catch {} // a lone surrogate: not percent-encodable, the form encoding covers it
-  for (const value of encoded) {
-    out.add(value);
-    out.add(value.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()));
-  }
+  for (const value of forms) out.add(value).add(value.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()));
   out.delete('');
 }
 
@@ -103,7 +105,7 @@ function redactor(root: unknown, known: Iterable<string | undefined>) {
   const harvest = (value: unknown, depth: number): void => {
     if (typeof value === 'string' && /^[^\s=&]+=[^\s]*$/.test(value)) {
       for (const [key, param] of new URLSearchParams(value)) {
-        if (param && (SECRET_KEY.test(norm(key)) || /^(device)?code$/.test(norm(key)))) found.add(param);
+        if (param && (isSecretKey(key) || keyIs(/^(device)?code$/, key))) found.add(param);
       }
     }
     if (
@@ -123,20 +125,25 @@ function redactor(root: unknown, known: Iterable<string | undefined>) {
       found.add(`Basic ${toBase64(`${form(username)}:${form(password)}`)}`);
     }
     for (const [key, child] of entries) {
-      if (SECRET_KEY.test(norm(key)) && typeof child === 'string') found.add(child);
-      else if (!DROPPED.test(norm(key))) harvest(child, depth + 1);
+      if (isSecretKey(key) && typeof child === 'string') found.add(child);
+      else if (!isDropped(key)) harvest(child, depth + 1);
     }
   };
   harvest(root, 0);
   const forms = new Set<string>();
   for (const secret of found) formsOf(secret, forms);
   // One pass, longest first: a secret that contains another one is replaced whole, and a
-  // replacement is never searched again (a one-letter token would eat the marker).
-  const pattern = [...forms]
-    .sort((a, b) => b.length - a.length)
-    .map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  // Any `Basic`/`Bearer` credential too, keeping its scheme.
-  const secretsRegExp = new RegExp(['\\b(Basic|Bearer)(?: +|%20)[\\w+/=.~-]{8,}', ...pattern].join('|'), 'g');
+  // replacement is never searched again (a one-letter token would eat the marker). Any
+  // `Basic`/`Bearer` credential too, keeping its scheme.
+  const secretsRegExp = new RegExp(
+    [
+      '\\b(Basic|Bearer)(?: +|%20)[\\w+/=.~-]{8,}',
+      ...[...forms]
+        .sort((a, b) => b.length - a.length)
+        .map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+    ].join('|'),
+    'g',
+  );
   const text = (value: string): string =>
     value.replace(secretsRegExp, (_, scheme?: string) => (scheme ? `${scheme} ${REDACTED}` : REDACTED));
 
@@ -177,13 +184,13 @@ function redactor(root: unknown, known: Iterable<string | undefined>) {
   const set = (target: object, key: string, value: unknown, depth: number, enumerable: boolean): void => {
     // `code` is a machine-readable identifier (`invalid_grant`, `ECONNREFUSED`): kept as is.
     const safe =
-      SECRET_KEY.test(norm(key)) && value != null
+      isSecretKey(key) && value != null
         ? REDACTED
         : key === 'code' && typeof value === 'string'
           ? value
           : copy(value, depth + 1);
     try {
-      if (DROPPED.test(norm(key)) || typeof value === 'function') Reflect.deleteProperty(target, key);
+      if (isDropped(key) || typeof value === 'function') Reflect.deleteProperty(target, key);
       else
         Object.defineProperty(target, key, { value: safe, enumerable, writable: true, configurable: true });
     } catch {} // a frozen field (in place) stays as it is
@@ -192,9 +199,8 @@ function redactor(root: unknown, known: Iterable<string | undefined>) {
   const copyFields = (error: Error, target: object, depth: number): void => {
     for (const key of Object.getOwnPropertyNames(error)) {
       const descriptor = Object.getOwnPropertyDescriptor(error, key)!;
-      const { enumerable = false } = descriptor;
-      if (key !== 'stack' && 'value' in descriptor && (enumerable || ERROR_FIELDS.includes(key)))
-        set(target, key, descriptor.value, depth, enumerable);
+      if (key !== 'stack' && 'value' in descriptor && (descriptor.enumerable || ERROR_FIELDS.test(key)))
+        set(target, key, descriptor.value, depth, !!descriptor.enumerable);
     }
     // V8's `stack` is an accessor; a data property with the redacted text replaces it.
     if (typeof error.stack === 'string') set(target, 'stack', error.stack, depth, false);
