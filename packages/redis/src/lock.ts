@@ -31,22 +31,28 @@ export function release(ctx: LockContext, keys: Keys, owner: string): Promise<un
 }
 
 /**
- * Take the lock; resolves with the owner tag. Rejects with `signal.reason` on abort and with the
- * connection's error when Redis fails. A lock won by an attempt nobody waits for any more
- * (aborted, timed out) is released at once.
+ * Take the lock; resolves with the owner tag, or with `undefined` once `shortcut` (asked before
+ * each retry: after subscribing, on every wake-up and poll) says the lock is no longer needed.
+ * Rejects with `signal.reason` on abort and with the connection's error when Redis fails. A lock
+ * won by an attempt nobody waits for any more (aborted, timed out) is released at once.
  */
 export async function acquire(
   ctx: LockContext,
   keys: Keys,
   signal: AbortSignal | undefined,
-): Promise<string> {
+  shortcut?: () => Promise<boolean>,
+): Promise<string | undefined> {
   let wakes = 0;
   let wake: (() => void) | undefined;
   let listening: ReturnType<Notifier['listen']> | undefined;
+  // The caller has just read the store: no shortcut before the first attempt.
+  let retry = false;
   try {
     for (;;) {
       signal?.throwIfAborted();
       const seen = wakes;
+      if (retry && shortcut && (await abortable(shortcut(), signal))) return undefined;
+      retry = true;
       const owner = randomUUID();
       const releaseLate = (reply: unknown) => {
         if (reply === 'OK') release(ctx, keys, owner).catch(() => {});

@@ -2,7 +2,13 @@
  * `createRedisStore`: a `TokenStore` shared by every process that uses the same Redis.
  */
 import { randomUUID } from 'node:crypto';
-import { createMemoryStore, type StoredToken, type TokenStore, type TokenStoreLock } from '@tokvault/core';
+import {
+  createMemoryStore,
+  type StoredToken,
+  type TokenStore,
+  type TokenStoreLock,
+  type WithLockOptions,
+} from '@tokvault/core';
 import { connectionOf, UnavailableError } from './client.js';
 import type { RedisClientLike } from './clientShape.js';
 import { createCodec } from './codec.js';
@@ -125,15 +131,30 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
   async function withLock<T>(
     key: string,
     task: (lock: TokenStoreLock) => Promise<T>,
-    options: { signal?: AbortSignal | undefined } = {},
+    options: WithLockOptions<T> = {},
   ): Promise<T> {
     const { signal } = options;
     if (signal?.aborted) throw signal.reason;
     ensureOpen();
     const keys = keysOf(key);
-    let owner: string;
+    let owner: string | undefined;
+    // A waiter asks the caller's shortcut on each wake-up (the holder's write publishes one).
+    let shortcut: T | undefined;
+    const ask = options.shortcut;
+    const unneeded =
+      ask &&
+      (async () => {
+        try {
+          shortcut = await ask();
+        } catch {
+          shortcut = undefined;
+        }
+        return shortcut !== undefined;
+      });
     try {
-      owner = await acquire(ctx, keys, signal ? AbortSignal.any([signal, closing.signal]) : closing.signal);
+      const waiting = signal ? AbortSignal.any([signal, closing.signal]) : closing.signal;
+      owner = await acquire(ctx, keys, waiting, unneeded);
+      if (owner === undefined) return shortcut as T;
     } catch (error) {
       if (!(error instanceof UnavailableError)) throw signal?.aborted ? signal.reason : error;
       if (failClosed) throw unavailable('lock', key, error);
