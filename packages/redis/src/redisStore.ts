@@ -65,6 +65,8 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
   const ctx: LockContext = { conn, notifier, lockTtlMs: o.lockTtlMs, pollIntervalMs: o.pollIntervalMs };
   const local = createMemoryStore();
   const copies = new Map<string, StoredToken>();
+  /** Per key, the raw value (or '' for none) this store last read: what a lock waiter knows. */
+  const seen = new Map<string, string>();
   const closing = new AbortController();
   const failClosed = o.policy === 'fail-closed';
   const origin = randomUUID();
@@ -93,12 +95,14 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
     return copy && (copy.expiresAt === undefined || copy.expiresAt > Date.now()) ? { ...copy } : undefined;
   };
 
-  async function read(key: string): Promise<StoredToken | undefined> {
+  /** Read the token; `asked`: a caller's `get` (a lock attempt then compares with what it saw). */
+  async function read(key: string, asked = false): Promise<StoredToken | undefined> {
     const keys = keysOf(key);
     const sentAt = Date.now();
     const reply = (await runScript(conn, READ, [keys.token], [])) as [unknown, unknown];
     const value = reply?.[0];
     const pttl = Number(reply?.[1]);
+    if (asked) seen.set(key, value === null || value === undefined ? '' : String(value));
     const token =
       value === null || value === undefined
         ? undefined
@@ -153,7 +157,7 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
       });
     try {
       const waiting = signal ? AbortSignal.any([signal, closing.signal]) : closing.signal;
-      owner = await acquire(ctx, keys, waiting, unneeded);
+      owner = await acquire(ctx, keys, waiting, unneeded, () => seen.get(key));
       if (owner === undefined) return shortcut as T;
     } catch (error) {
       if (!(error instanceof UnavailableError)) throw signal?.aborted ? signal.reason : error;
@@ -187,7 +191,7 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
     async get(key) {
       ensureOpen();
       try {
-        return await read(key);
+        return await read(key, true);
       } catch (error) {
         if (!(error instanceof UnavailableError)) throw error;
         const copy = validCopy(key);
@@ -213,6 +217,7 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
       notifier?.close();
       conn.close();
       copies.clear();
+      seen.clear();
     },
   };
   if (subscriptions) {

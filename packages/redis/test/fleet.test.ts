@@ -103,8 +103,8 @@ describe('fleet', () => {
       `[fleet] ${PROCESSES} processes x ${CALLERS} concurrent callers, token requests (lock acquisitions) per expiry:\n  ${rows.join('\n  ')}`,
     );
     // Waiters take the new token from its write notification instead of each taking the lock in
-    // turn (which was one acquisition per process). A process that read the store just before the
-    // write and reaches for the lock just after the release still takes it once, hence "about".
+    // turn (which was one acquisition per process per expiry). Bounded at 2 per token call: the
+    // count is what is asserted, not which process wins a race.
     expect(totalLocks).toBeLessThanOrEqual(2 * EXPIRIES);
   });
 

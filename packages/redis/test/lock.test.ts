@@ -178,6 +178,25 @@ describe.each(['node-redis 6', 'ioredis 6'] as const)('lock protocol (%s)', (kin
     },
   );
 
+  it('a caller that read the token just before another holder wrote and released takes the new token, not the lock', async () => {
+    const [writer, reader] = [storeWith(), storeWith()];
+    await writer.withLock('raced', (lock) => lock.set(token({ accessToken: 'lock-read' })));
+    expect((await reader.get('raced'))?.accessToken).toBe('lock-read');
+    // The whole refresh of another process happens between the read and the lock attempt.
+    await writer.withLock('raced', (lock) => lock.set(token({ accessToken: 'lock-written' })));
+    const task = vi.fn(async () => 'ran');
+    const shortcut = async () => {
+      const shared = await reader.get('raced');
+      return shared?.accessToken === 'lock-read' ? undefined : shared?.accessToken;
+    };
+    await expect(reader.withLock('raced', task, { shortcut })).resolves.toBe('lock-written');
+    expect(task).not.toHaveBeenCalled();
+    // Without a shortcut (or once the caller has read the current token) the lock is taken.
+    await expect(reader.withLock('raced', task, { shortcut })).resolves.toBe('ran');
+    await expect(writer.withLock('raced', task)).resolves.toBe('ran');
+    expect(task).toHaveBeenCalledTimes(2);
+  });
+
   it('a waiter whose shortcut finds nothing (the holder wrote no token) takes the lock and runs its task', async () => {
     const [holderStore, waiterStore] = [storeWith(), storeWith({ pollIntervalMs: 60_000 })];
     const holder = await hold(holderStore, 'no-shortcut');
