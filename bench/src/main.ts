@@ -13,7 +13,14 @@ import { renderResultsChart } from './report/chart.js';
 import { createProgress, type Progress } from './report/progress.js';
 import { renderResultsMarkdown } from './report/results.js';
 import { textTable } from './report/table.js';
-import { burstLatencyTable, dpopTable, overheadTable, requestTable, vaultTable } from './report/tables.js';
+import {
+  burstLatencyTable,
+  dpopTable,
+  fleetWaitTable,
+  overheadTable,
+  requestTable,
+  vaultTable,
+} from './report/tables.js';
 import { checkTargets, isCorrect, peerWins } from './report/targets.js';
 import { type BenchReport, FULL_SIZES, QUICK_SIZES, runBench } from './run.js';
 
@@ -70,6 +77,8 @@ export function printReport(report: BenchReport, log: (line: string) => void): v
   log(textTable(burstLatencyTable(report)));
   log('\n7. DPoP ÷ Bearer (one proof signed per request)');
   log(textTable(dpopTable(report)));
+  log('\n8. Fleet wait at expiry on Redis (with the store ÷ without)');
+  log(textTable(fleetWaitTable(report)));
   log('\nTargets');
   for (const check of checkTargets(report)) {
     log(`  ${check.met ? 'ok  ' : 'MISS'} ${check.name}: ${check.measured} (goal ${check.target})`);

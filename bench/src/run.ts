@@ -8,6 +8,7 @@ import { describeMachine, type MachineInfo } from './report/machine.js';
 import type { Progress } from './report/progress.js';
 import { type BurstLatencyRow, type BurstLatencySizes, runBurstLatency } from './scenarios/burstLatency.js';
 import { type DpopRow, runDpop } from './scenarios/dpop.js';
+import { type FleetWaitRow, type FleetWaitSizes, runFleetWait } from './scenarios/fleetWait.js';
 import { type HotPathResult, runHotPath } from './scenarios/hotPath.js';
 import { type MemoryResult, runMemory } from './scenarios/memory.js';
 import { type OverheadRow, type OverheadSizes, runOverhead } from './scenarios/overhead.js';
@@ -25,6 +26,7 @@ export interface BenchSizes {
   hotPathRounds: number;
   memoryRequests: number;
   burstLatency: BurstLatencySizes;
+  fleetWait: FleetWaitSizes;
 }
 
 /** The sizes the issue asks for. */
@@ -37,6 +39,7 @@ export const FULL_SIZES: BenchSizes = {
   hotPathRounds: 9,
   memoryRequests: 1_000_000,
   burstLatency: { concurrencies: [100, 500, 1_000], tokenDelaysMs: [0, 50], rounds: 3 },
+  fleetWait: { processes: 20, callers: 100, expiries: 5 },
 };
 
 /** `--quick`: the same code paths, small enough for CI. */
@@ -49,6 +52,7 @@ export const QUICK_SIZES: BenchSizes = {
   hotPathRounds: 3,
   memoryRequests: 20_000,
   burstLatency: { concurrencies: [20, 50], tokenDelaysMs: [0, 20], rounds: 1 },
+  fleetWait: { processes: 4, callers: 20, expiries: 2 },
 };
 
 /** Everything one run measured. */
@@ -65,6 +69,8 @@ export interface BenchReport {
   burstLatency: BurstLatencyRow[];
   /** Scenario 7: DPoP ÷ Bearer per client (same sizes as scenario 3). */
   dpop: DpopRow[];
+  /** Scenario 8: fleet wait at expiry on the local Redis, per client library (`[]`: no Redis). */
+  fleetWait: FleetWaitRow[];
 }
 
 /** Options of {@link runBench}. */
@@ -116,6 +122,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
   const hotPath = await runHotPath(sizes.hotPathOps, sizes.hotPathRounds, progress);
   const memory = await runMemory(sizes.memoryRequests, progress);
   const dpop = await runDpop(sizes.overhead, progress);
+  const fleetWait = await runFleetWait(sizes.fleetWait, progress);
   progress.end();
   return {
     mode: options.mode,
@@ -129,5 +136,6 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
     memory,
     burstLatency,
     dpop,
+    fleetWait,
   };
 }

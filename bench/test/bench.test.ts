@@ -22,6 +22,7 @@ const TINY: BenchSizes = {
   hotPathRounds: 1,
   memoryRequests: 2_000,
   burstLatency: { concurrencies: [5, 10], tokenDelaysMs: [0, 10], rounds: 2 },
+  fleetWait: { processes: 3, callers: 5, expiries: 1 },
 };
 
 let report: BenchReport;
@@ -111,6 +112,25 @@ describe('scenario 6: burst latency after a revocation', () => {
   });
 });
 
+describe('scenario 8: fleet wait at expiry on the local Redis', () => {
+  it('runs a fleet per client library with and without the store: one token call, one lock per expiry', () => {
+    expect(report.fleetWait.map((row) => row.client)).toEqual(['node-redis', 'ioredis']);
+    for (const row of report.fleetWait) {
+      const { processes, callers, expiries } = TINY.fleetWait;
+      expect(row.withStore.count).toBe(processes * callers * expiries);
+      expect(row.withoutStore.count).toBe(processes * callers * expiries);
+      expect({ tokenCalls: row.tokenCalls, solo: row.soloTokenCalls, failed: row.failed }).toEqual({
+        tokenCalls: expiries,
+        solo: processes * expiries,
+        failed: 0,
+      });
+      expect(row.lockAcquisitions).toBeGreaterThanOrEqual(expiries);
+      expect(row.lockAcquisitions).toBeLessThanOrEqual(2 * expiries);
+    }
+    expect(checkTargets(report).filter((check) => check.name.startsWith('fleet wait'))).toHaveLength(2);
+  });
+});
+
 describe('scenarios 3-5', () => {
   it('compares every refreshing contender with the static-header client of its kind', () => {
     expect(report.overhead.map((row) => row.id).sort()).toEqual(REFRESHING.map((spec) => spec.id).sort());
@@ -154,6 +174,7 @@ describe('outputs', () => {
       '## 3. Steady',
       '## 4-5.',
       '## 6. Burst latency after a revocation',
+      '## 8. Fleet wait at expiry (Redis)',
     ]) {
       expect(markdown).toContain(heading);
     }

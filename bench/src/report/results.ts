@@ -5,7 +5,14 @@ import { formatInt, formatMs } from '../format.js';
 import { BASELINES, REFRESHING } from '../peers/index.js';
 import type { BenchReport } from '../run.js';
 import { markdownTable } from './table.js';
-import { burstLatencyTable, dpopTable, overheadTable, requestTable, vaultTable } from './tables.js';
+import {
+  burstLatencyTable,
+  dpopTable,
+  fleetWaitTable,
+  overheadTable,
+  requestTable,
+  vaultTable,
+} from './tables.js';
 import { checkTargets, peerWins } from './targets.js';
 
 /** Render RESULTS.md for a report; `chartFile` is the SVG's path relative to it. */
@@ -106,6 +113,19 @@ export function renderResultsMarkdown(report: BenchReport, chartFile = 'results.
     'the token up and checks that a proof is present (no server-side verification, so the ratio is the client cost of DPoP).',
     '',
     markdownTable(dpopTable(report)),
+    '',
+    '## 8. Fleet wait at expiry (Redis)',
+    '',
+    `${sizes.fleetWait.processes} processes × ${sizes.fleetWait.callers} concurrent \`getToken()\` callers on the local Redis (a key prefix of this run),`,
+    'one fleet per client library. Each process has a vault sharing its token through `@tokvault/redis` and one without a',
+    `store (every process fetches its own token). At each of ${sizes.fleetWait.expiries} expiries (3 s tokens, real time) every process fires its callers at`,
+    'once on one vault, then on the other (order alternating). Waits are measured in each process, from the call to its',
+    'settlement; locks = tasks the store ran under its lock. Target (issue 19): p99 with the store <= 1.5x without, about one',
+    'lock acquisition per token call (before the fix every process took the lock in turn: 20 per token call).',
+    '',
+    report.fleetWait.length > 0
+      ? markdownTable(fleetWaitTable(report))
+      : '_Skipped: no Redis on 127.0.0.1:6379._',
     '',
     '## Contenders',
     '',

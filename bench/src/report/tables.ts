@@ -129,6 +129,37 @@ export function burstLatencyTable(report: BenchReport): Table {
   };
 }
 
+/** Scenario 8 (fleet wait at expiry, per Redis client library) as a table. */
+export function fleetWaitTable(report: BenchReport): Table {
+  return {
+    headers: [
+      'client',
+      'fleet',
+      'p50 store',
+      'p99 store',
+      'p50 no store',
+      'p99 no store',
+      'p99 ÷ no store',
+      'token calls (no store)',
+      'locks per token call',
+      'failed',
+    ],
+    align: ['left', 'left'],
+    rows: report.fleetWait.map((row) => [
+      row.client,
+      `${row.processes} × ${row.callers}`,
+      formatMs(row.withStore.p50),
+      formatMs(row.withStore.p99),
+      formatMs(row.withoutStore.p50),
+      formatMs(row.withoutStore.p99),
+      formatRatio(row.p99Ratio),
+      `${formatInt(row.tokenCalls)} (${formatInt(row.soloTokenCalls)})`,
+      row.locksPerTokenCall.toFixed(1),
+      formatInt(row.failed),
+    ]),
+  };
+}
+
 /** Scenario 7 (DPoP ÷ Bearer per client) as a table. */
 export function dpopTable(report: BenchReport): Table {
   return {

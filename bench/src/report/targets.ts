@@ -10,6 +10,10 @@ import type { RequestRow } from '../scenarios/requests.js';
 export const OVERHEAD_TARGET = 0.97;
 /** Burst wall right after a revocation, as a multiple of the static-header burst (issue 19). */
 export const BURST_LATENCY_TARGET = 1.1;
+/** Fleet p99 `getToken()` wait at expiry with the Redis store ÷ the same fleet without (issue 19). */
+export const FLEET_WAIT_TARGET = 1.5;
+/** Lock acquisitions per token call in that fleet: about one (issue 19). */
+export const FLEET_LOCKS_TARGET = 1.5;
 /** `getToken()` on a fresh token must cost under 2x an async constant. */
 export const HOT_PATH_TARGET = 2;
 /** Heap growth after 1,000,000 requests' worth of cycles. */
@@ -57,6 +61,16 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
       target: `1 token call, 0 failed, wall <= ${BURST_LATENCY_TARGET.toFixed(2)}x ${row.baselineLabel}`,
       measured: `${row.tokenCalls} call(s), ${row.contender.failed} failed, ${formatRatio(row.wallRatio)}`,
       met: row.tokenCalls === 1 && row.contender.failed === 0 && row.wallRatio <= BURST_LATENCY_TARGET,
+    })),
+    ...report.fleetWait.map((row) => ({
+      name: `fleet wait: ${row.processes} processes × ${row.callers} callers on Redis (${row.client})`,
+      target: `p99 <= ${FLEET_WAIT_TARGET.toFixed(1)}x no store, <= ${FLEET_LOCKS_TARGET} locks per token call, 1 token call per expiry`,
+      measured: `${formatRatio(row.p99Ratio)}, ${row.locksPerTokenCall.toFixed(1)} locks/call, ${row.tokenCalls} call(s) for ${row.expiries} expiries, ${row.failed} failed`,
+      met:
+        row.p99Ratio <= FLEET_WAIT_TARGET &&
+        row.locksPerTokenCall <= FLEET_LOCKS_TARGET &&
+        row.tokenCalls === row.expiries &&
+        row.failed === 0,
     })),
     {
       name: 'hot path: getToken() / async constant',

@@ -71,12 +71,30 @@ export interface TokenStoreLock {
  * await store.withLock('api', task, { signal: AbortSignal.timeout(5_000) });
  * ```
  */
-export interface WithLockOptions {
+export interface WithLockOptions<T = unknown> {
   /**
    * Aborts waiting for the lock: `withLock` rejects with `signal.reason` and the task never runs.
    * @default undefined (wait until the lock is free)
    */
   signal?: AbortSignal | undefined;
+  /**
+   * A result that makes the lock unnecessary, for waiters. While another sharer holds the lock, a
+   * store may call it whenever the shared token may have changed (a write notification, the
+   * lock's release, a poll); the first value other than `undefined` becomes `withLock`'s result
+   * and the task never runs. So a fleet waiting on one refresh takes the new token as it lands
+   * instead of taking the lock one by one. A rejection counts as `undefined`. Stores may ignore it.
+   * @default undefined (every caller runs its task under the lock)
+   * @example
+   * ```ts
+   * await store.withLock('api', refresh, {
+   *   shortcut: async () => {
+   *     const shared = await store.get('api');
+   *     return shared && shared.accessToken !== replaced ? shared : undefined;
+   *   },
+   * });
+   * ```
+   */
+  shortcut?: (() => Promise<T | undefined>) | undefined;
 }
 
 /**
@@ -96,7 +114,11 @@ export interface TokenStore {
    * Run `task` while holding the exclusive lock for `key`; the vault re-reads the token inside
    * it before calling `fetchToken`. The lock is released when the task settles.
    */
-  withLock<T>(key: string, task: (lock: TokenStoreLock) => Promise<T>, options?: WithLockOptions): Promise<T>;
+  withLock<T>(
+    key: string,
+    task: (lock: TokenStoreLock) => Promise<T>,
+    options?: WithLockOptions<T>,
+  ): Promise<T>;
   /** Forget the shared token (logout). Other sharers are told through `subscribe`. */
   delete(key: string): Promise<void>;
   /**

@@ -318,7 +318,8 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
               }
               return fetched;
             },
-            { signal },
+            // Waiting on another sharer's refresh: take its token as soon as it lands.
+            { signal, shortcut: readShared },
           ))
         );
       } catch (error) {

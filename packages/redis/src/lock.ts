@@ -8,7 +8,7 @@ import { unrefTimer } from '@tokvault/core/adapter';
 import type { Connection } from './client.js';
 import { lockLost } from './errors.js';
 import type { Notifier } from './notifier.js';
-import { EXTEND, RELEASE, runScript } from './scripts.js';
+import { ACQUIRE, EXTEND, RELEASE, runScript } from './scripts.js';
 
 /** Key names of one token. */
 export interface Keys {
@@ -31,34 +31,48 @@ export function release(ctx: LockContext, keys: Keys, owner: string): Promise<un
 }
 
 /**
- * Take the lock; resolves with the owner tag. Rejects with `signal.reason` on abort and with the
- * connection's error when Redis fails. A lock won by an attempt nobody waits for any more
- * (aborted, timed out) is released at once.
+ * Take the lock; resolves with the owner tag, or with `undefined` once `shortcut` (asked before
+ * each retry: after subscribing, on every wake-up and poll) says the lock is no longer needed.
+ * `lastRead` (with a shortcut): the token value the caller (or its shortcut) last read; each
+ * attempt takes the lock only if the token is still that one, else asks the shortcut. Rejects with
+ * `signal.reason` on abort and with the connection's error when Redis fails. A lock won by an
+ * attempt nobody waits for any more (aborted, timed out) is released at once.
  */
 export async function acquire(
   ctx: LockContext,
   keys: Keys,
   signal: AbortSignal | undefined,
-): Promise<string> {
+  shortcut?: () => Promise<boolean>,
+  lastRead?: () => string | undefined,
+): Promise<string | undefined> {
   let wakes = 0;
   let wake: (() => void) | undefined;
   let listening: ReturnType<Notifier['listen']> | undefined;
+  // The caller has just read the store: no shortcut before the first attempt.
+  let retry = false;
   try {
     for (;;) {
       signal?.throwIfAborted();
       const seen = wakes;
+      if (retry && shortcut && (await abortable(shortcut(), signal))) return undefined;
       const owner = randomUUID();
       const releaseLate = (reply: unknown) => {
         if (reply === 'OK') release(ctx, keys, owner).catch(() => {});
       };
-      const lockArgs = ['SET', keys.lock, owner, 'NX', 'PX', String(ctx.lockTtlMs)];
-      const attempt = ctx.conn.send(lockArgs, releaseLate);
+      const ttl = String(ctx.lockTtlMs);
+      const read = shortcut && lastRead?.();
+      const attempt =
+        read !== undefined
+          ? runScript(ctx.conn, ACQUIRE, [keys.lock, keys.token], [owner, ttl, read], releaseLate)
+          : ctx.conn.send(['SET', keys.lock, owner, 'NX', 'PX', ttl], releaseLate);
+      retry = true;
       const reply = await abortable(attempt, signal).catch((error: unknown) => {
         // Given up on: if the SET still lands, the lock is ours and must not be left behind.
         if (signal?.aborted) attempt.then(releaseLate, () => {});
         throw error;
       });
       if (reply === 'OK') return owner;
+      if (reply === 'changed') continue; // written since the caller read it: ask the shortcut
       if (!listening && ctx.notifier) {
         // Busy: subscribe for the holder's release, then try again at once (it may be gone).
         listening = ctx.notifier.listen(keys.channel, () => {

@@ -2,7 +2,13 @@
  * `createRedisStore`: a `TokenStore` shared by every process that uses the same Redis.
  */
 import { randomUUID } from 'node:crypto';
-import { createMemoryStore, type StoredToken, type TokenStore, type TokenStoreLock } from '@tokvault/core';
+import {
+  createMemoryStore,
+  type StoredToken,
+  type TokenStore,
+  type TokenStoreLock,
+  type WithLockOptions,
+} from '@tokvault/core';
 import { connectionOf, UnavailableError } from './client.js';
 import type { RedisClientLike } from './clientShape.js';
 import { createCodec } from './codec.js';
@@ -59,6 +65,8 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
   const ctx: LockContext = { conn, notifier, lockTtlMs: o.lockTtlMs, pollIntervalMs: o.pollIntervalMs };
   const local = createMemoryStore();
   const copies = new Map<string, StoredToken>();
+  /** Per key, the raw value (or '' for none) this store last read: what a lock waiter knows. */
+  const seen = new Map<string, string>();
   const closing = new AbortController();
   const failClosed = o.policy === 'fail-closed';
   const origin = randomUUID();
@@ -87,12 +95,14 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
     return copy && (copy.expiresAt === undefined || copy.expiresAt > Date.now()) ? { ...copy } : undefined;
   };
 
-  async function read(key: string): Promise<StoredToken | undefined> {
+  /** Read the token; `asked`: a caller's `get` (a lock attempt then compares with what it saw). */
+  async function read(key: string, asked = false): Promise<StoredToken | undefined> {
     const keys = keysOf(key);
     const sentAt = Date.now();
     const reply = (await runScript(conn, READ, [keys.token], [])) as [unknown, unknown];
     const value = reply?.[0];
     const pttl = Number(reply?.[1]);
+    if (asked) seen.set(key, value === null || value === undefined ? '' : String(value));
     const token =
       value === null || value === undefined
         ? undefined
@@ -125,15 +135,30 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
   async function withLock<T>(
     key: string,
     task: (lock: TokenStoreLock) => Promise<T>,
-    options: { signal?: AbortSignal | undefined } = {},
+    options: WithLockOptions<T> = {},
   ): Promise<T> {
     const { signal } = options;
     if (signal?.aborted) throw signal.reason;
     ensureOpen();
     const keys = keysOf(key);
-    let owner: string;
+    let owner: string | undefined;
+    // A waiter asks the caller's shortcut on each wake-up (the holder's write publishes one).
+    let shortcut: T | undefined;
+    const ask = options.shortcut;
+    const unneeded =
+      ask &&
+      (async () => {
+        try {
+          shortcut = await ask();
+        } catch {
+          shortcut = undefined;
+        }
+        return shortcut !== undefined;
+      });
     try {
-      owner = await acquire(ctx, keys, signal ? AbortSignal.any([signal, closing.signal]) : closing.signal);
+      const waiting = signal ? AbortSignal.any([signal, closing.signal]) : closing.signal;
+      owner = await acquire(ctx, keys, waiting, unneeded, () => seen.get(key));
+      if (owner === undefined) return shortcut as T;
     } catch (error) {
       if (!(error instanceof UnavailableError)) throw signal?.aborted ? signal.reason : error;
       if (failClosed) throw unavailable('lock', key, error);
@@ -166,7 +191,7 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
     async get(key) {
       ensureOpen();
       try {
-        return await read(key);
+        return await read(key, true);
       } catch (error) {
         if (!(error instanceof UnavailableError)) throw error;
         const copy = validCopy(key);
@@ -192,6 +217,7 @@ export function createRedisStore(client: RedisClientLike, options?: RedisStoreOp
       notifier?.close();
       conn.close();
       copies.clear();
+      seen.clear();
     },
   };
   if (subscriptions) {

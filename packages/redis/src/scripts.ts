@@ -32,6 +32,15 @@ end
 redis.call('PUBLISH', ARGV[4], 'set ' .. ARGV[5])
 return 1`);
 
+/**
+ * KEYS: lock, token. ARGV: owner, ttl ms, the token value the caller last read ('' = none).
+ * `SET NX PX` only while the token is still the one the caller read; `changed` tells a caller
+ * whose read raced another holder's write to read again instead of taking the lock.
+ */
+export const ACQUIRE = script(`
+if (redis.call('GET', KEYS[2]) or '') ~= ARGV[3] then return 'changed' end
+return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])`);
+
 /** KEYS: lock. ARGV: owner, ttl ms. The watchdog's lease extension, only for the owner. */
 export const EXTEND = script(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -56,12 +65,13 @@ export async function runScript(
   s: Script,
   keys: readonly string[],
   args: readonly string[],
+  onLateReply?: (reply: unknown) => void,
 ): Promise<unknown> {
   const tail = [String(keys.length), ...keys, ...args];
   try {
-    return await conn.send(['EVALSHA', s.sha, ...tail]);
+    return await conn.send(['EVALSHA', s.sha, ...tail], onLateReply);
   } catch (error) {
     if (!(error instanceof Error) || !error.message.includes('NOSCRIPT')) throw error;
-    return conn.send(['EVAL', s.source, ...tail]);
+    return conn.send(['EVAL', s.source, ...tail], onLateReply);
   }
 }

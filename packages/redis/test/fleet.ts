@@ -12,6 +12,10 @@ const WORKER = fileURLToPath(new URL('./fixtures/fleetWorker.ts', import.meta.ur
 export interface RoundResult {
   tokens: string[];
   errors: string[];
+  /** Lock acquisitions of the process's store for this vault during the round. */
+  locks: number;
+  /** Each caller's wait, ms. */
+  waits: number[];
 }
 
 /** A running worker process. */
@@ -54,8 +58,8 @@ export async function startWorker(config: WorkerConfig): Promise<FleetWorker> {
       const id = ++roundIds;
       const reply = next((r) => r.type === 'round' && r.id === id);
       send({ type: 'round', id, vault, callers, mode });
-      const { tokens, errors } = (await reply) as RoundResult;
-      return { tokens, errors };
+      const { tokens, errors, locks, waits } = (await reply) as RoundResult;
+      return { tokens, errors, locks, waits };
     },
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -126,4 +126,89 @@ describe.each(['node-redis 6', 'ioredis 6'] as const)('lock protocol (%s)', (kin
     release();
     await expect(waiter).resolves.toBe('woken');
   });
+
+  /** Hold the lock of `name` on `store` until `release()`; resolves once held. */
+  const hold = async (store: RedisTokenStore, name: string) => {
+    let release!: () => void;
+    let lock!: Parameters<Parameters<RedisTokenStore['withLock']>[1]>[0];
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    let done!: Promise<unknown>;
+    await new Promise<void>((entered) => {
+      done = store.withLock(name, async (held) => {
+        lock = held;
+        entered();
+        await released;
+      });
+    });
+    return {
+      lock,
+      release: () => {
+        release();
+        return done;
+      },
+    };
+  };
+
+  it.each([
+    ['the write notification', {}],
+    ['a poll (no pub/sub)', { pubSub: false, pollIntervalMs: 20 }],
+  ] as const)(
+    'a waiter with a shortcut takes the holder’s new token on %s, while the lock is still held, without running its task',
+    async (_, waiterOptions) => {
+      const [holderStore, waiterStore] = [
+        storeWith(),
+        storeWith({ pollIntervalMs: 60_000, ...waiterOptions }),
+      ];
+      await holderStore.withLock('shortcut', (lock) => lock.set(token({ accessToken: 'lock-old' })));
+      const holder = await hold(holderStore, 'shortcut');
+      const task = vi.fn(async () => 'ran');
+      const shortcut = vi.fn(async () => {
+        const shared = await waiterStore.get('shortcut');
+        return shared?.accessToken === 'lock-old' ? undefined : shared?.accessToken;
+      });
+      const waiter = waiterStore.withLock('shortcut', task, { shortcut, signal: AbortSignal.timeout(5_000) });
+      await vi.waitFor(() => expect(shortcut).toHaveBeenCalled()); // it waits (subscribed or polling)
+      await holder.lock.set(token({ accessToken: 'lock-new' }));
+      await expect(waiter).resolves.toBe('lock-new');
+      expect(task).not.toHaveBeenCalled();
+      expect(await redis.command('EXISTS', key('shortcut', 'lock'))).toBe(1); // still the holder's
+      await holder.release();
+    },
+  );
+
+  it('a caller that read the token just before another holder wrote and released takes the new token, not the lock', async () => {
+    const [writer, reader] = [storeWith(), storeWith()];
+    await writer.withLock('raced', (lock) => lock.set(token({ accessToken: 'lock-read' })));
+    expect((await reader.get('raced'))?.accessToken).toBe('lock-read');
+    // The whole refresh of another process happens between the read and the lock attempt.
+    await writer.withLock('raced', (lock) => lock.set(token({ accessToken: 'lock-written' })));
+    const task = vi.fn(async () => 'ran');
+    const shortcut = async () => {
+      const shared = await reader.get('raced');
+      return shared?.accessToken === 'lock-read' ? undefined : shared?.accessToken;
+    };
+    await expect(reader.withLock('raced', task, { shortcut })).resolves.toBe('lock-written');
+    expect(task).not.toHaveBeenCalled();
+    // Without a shortcut (or once the caller has read the current token) the lock is taken.
+    await expect(reader.withLock('raced', task, { shortcut })).resolves.toBe('ran');
+    await expect(writer.withLock('raced', task)).resolves.toBe('ran');
+    expect(task).toHaveBeenCalledTimes(2);
+  });
+
+  it('a waiter whose shortcut finds nothing (the holder wrote no token) takes the lock and runs its task', async () => {
+    const [holderStore, waiterStore] = [storeWith(), storeWith({ pollIntervalMs: 60_000 })];
+    const holder = await hold(holderStore, 'no-shortcut');
+    const shortcut = vi.fn(async () => {
+      throw new Error('a failing shortcut counts as none');
+    });
+    const waiter = waiterStore.withLock('no-shortcut', async () => 'ran', {
+      shortcut,
+      signal: AbortSignal.timeout(5_000),
+    });
+    await vi.waitFor(() => expect(shortcut).toHaveBeenCalled());
+    await holder.release();
+    await expect(waiter).resolves.toBe('ran');
+  });
 });

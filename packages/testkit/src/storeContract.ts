@@ -214,6 +214,42 @@ export function describeTokenStoreContract(name: string, factory: StoreContractF
         expect(order).toEqual(['holder', 'waiter']);
       });
 
+      it("a waiter's shortcut (optional for stores) ends its wait with the holder's token, or its task runs after the release: never both", async () => {
+        const release = deferred();
+        const entered = deferred();
+        let held = true;
+        const holder = store.withLock(key, async (lock) => {
+          entered.resolve();
+          await lock.set(sample({ accessToken: 'contract-shortcut-new' }));
+          await release.promise;
+          held = false;
+        });
+        await entered.promise;
+        const task = vi.fn(async () => ({ held, via: 'task' }));
+        const shortcut = vi.fn(async () => {
+          const shared = await other.get(key);
+          return shared?.accessToken === 'contract-shortcut-new' ? { held, via: 'shortcut' } : undefined;
+        });
+        const waiter = other.withLock(key, task, { shortcut });
+        await tick();
+        release.resolve();
+        await holder;
+        const result = await waiter;
+        expect(result.via === 'task' && result.held).toBe(false); // a task never runs beside the holder
+        expect(task).toHaveBeenCalledTimes(result.via === 'task' ? 1 : 0);
+      });
+
+      it('a shortcut that finds nothing, or fails, never keeps a free lock from its task', async () => {
+        const none = vi.fn(async () => undefined);
+        await expect(store.withLock(key, async () => 'ran', { shortcut: none })).resolves.toBe('ran');
+        const failing = async () => {
+          throw new Error('shortcut failed');
+        };
+        await expect(other.withLock(key, async () => 'ran too', { shortcut: failing })).resolves.toBe(
+          'ran too',
+        );
+      });
+
       it('releases the lock when the task throws, and rejects with that error', async () => {
         const boom = new Error('task failed');
         await expect(
