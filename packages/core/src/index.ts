@@ -8,7 +8,7 @@ export type { FetchToken, FetchTokenContext, TokenVaultOptions } from './options
 export type { RetryOptions } from './retry.js';
 export type { StoredToken, TokenStore, TokenStoreLock, WithLockOptions } from './store.js';
 export { createMemoryStore } from './store.js';
-export type { Token, TokenInit, TokenResponse } from './token.js';
+export type { OAuthTokenResponse, Token, TokenInit, TokenResponse } from './token.js';
 export { createToken } from './token.js';
 export type { GetTokenOptions, RefreshOptions, TokenVault } from './vault.js';
 export { createTokenVault } from './vault.js';

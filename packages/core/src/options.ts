@@ -6,7 +6,7 @@ import type { Dpop } from './dpopTypes.js';
 import type { RefreshReason } from './events.js';
 import { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from './retry.js';
 import type { TokenStore } from './store.js';
-import type { Token, TokenResponse } from './token.js';
+import type { OAuthTokenResponse, Token, TokenResponse } from './token.js';
 
 /**
  * What the vault passes to `fetchToken`.
@@ -45,7 +45,7 @@ export interface FetchTokenContext {
  * };
  * ```
  */
-export type FetchToken = (context: FetchTokenContext) => Promise<TokenResponse | string>;
+export type FetchToken = (context: FetchTokenContext) => Promise<TokenResponse | OAuthTokenResponse | string>;
 
 /**
  * Options of `createTokenVault`.

@@ -64,6 +64,41 @@ export interface TokenResponse {
 }
 
 /**
+ * A token endpoint's JSON body in the OAuth 2.0 wire format (RFC 6749 §5.1), accepted wherever a
+ * {@link TokenResponse} is (`fetchToken`'s result, `vault.setTokens`): `access_token`,
+ * `expires_in` (seconds), `token_type`, `refresh_token`. Other fields (`scope`, `id_token`, …)
+ * are ignored.
+ *
+ * @example
+ * ```ts
+ * import type { OAuthTokenResponse } from '@tokvault/core';
+ *
+ * const body: OAuthTokenResponse = { access_token: 'eyJ…', token_type: 'Bearer', expires_in: 3600 };
+ * ```
+ */
+export interface OAuthTokenResponse {
+  /** The access token. Required, non-empty. */
+  access_token: string;
+  /**
+   * Lifetime in seconds.
+   * @default undefined (then `lifetimeMs`, else no expiry)
+   */
+  expires_in?: number | string | undefined;
+  /**
+   * Header scheme.
+   * @default 'Bearer'
+   */
+  token_type?: string | undefined;
+  /**
+   * A refresh token.
+   * @default undefined
+   */
+  refresh_token?: string | undefined;
+  /** Any other field of the response (ignored). */
+  [field: string]: unknown;
+}
+
+/**
  * The normalised, frozen token. Its `toJSON`, `toString` and `util.inspect` forms hide secrets.
  *
  * @example

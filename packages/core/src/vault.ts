@@ -13,7 +13,14 @@ import { fetchWithRetry, toRefreshError } from './fetchWithRetry.js';
 import { resolveOptions, type TokenVaultOptions } from './options.js';
 import { createScheduler } from './scheduler.js';
 import type { StoredToken } from './store.js';
-import { createToken, normalizeToken, type Token, type TokenResponse, tokenFault } from './token.js';
+import {
+  createToken,
+  normalizeToken,
+  type OAuthTokenResponse,
+  type Token,
+  type TokenResponse,
+  tokenFault,
+} from './token.js';
 
 /**
  * Options of {@link TokenVault.getToken}.
@@ -126,7 +133,7 @@ export interface TokenVault {
    * await vault.setTokens(tokens);
    * ```
    */
-  setTokens(tokens: TokenResponse): Promise<Token>;
+  setTokens(tokens: TokenResponse | OAuthTokenResponse): Promise<Token>;
   /**
    * Listen to an event; returns an unsubscribe function.
    *

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTokenVault, TokenRefreshError, type TokenVault } from '../src/index.js';
+import {
+  createTokenVault,
+  type OAuthTokenResponse,
+  TokenRefreshError,
+  type TokenVault,
+} from '../src/index.js';
 
 const vaults: TokenVault[] = [];
 afterEach(async () => {
@@ -74,7 +79,8 @@ describe('a malformed fetchToken result rejects with a TokenRefreshError saying 
 
 describe('the OAuth 2.0 wire format is accepted as returned by a token endpoint', () => {
   it('reads access_token, expires_in (seconds), token_type and refresh_token', async () => {
-    const body = {
+    // Typed as the wire format: no cast needed to return a token endpoint's body.
+    const body: OAuthTokenResponse = {
       access_token: 'wire-at',
       expires_in: 3600,
       token_type: 'bearer',
@@ -82,12 +88,24 @@ describe('the OAuth 2.0 wire format is accepted as returned by a token endpoint'
       scope: 'read',
     };
     const before = Date.now();
-    const vault = createTokenVault({ fetchToken: async () => body as unknown as string });
+    const vault = createTokenVault({ fetchToken: async () => body });
     vaults.push(vault);
     const token = await vault.getToken();
     expect(token).toMatchObject({ accessToken: 'wire-at', tokenType: 'Bearer', refreshToken: 'wire-rt' });
     expect(token.expiresAt).toBeGreaterThanOrEqual(before + 3_600_000);
     expect(token.expiresAt).toBeLessThanOrEqual(Date.now() + 3_600_000);
+  });
+
+  it('setTokens takes a token endpoint body as is (typed, no cast)', async () => {
+    const vault = createTokenVault({ fetchToken: async () => 'unused', now: () => 1_000 });
+    vaults.push(vault);
+    const token = await vault.setTokens({
+      access_token: 'login-at',
+      refresh_token: 'login-rt',
+      expires_in: 60,
+    });
+    expect(token).toMatchObject({ accessToken: 'login-at', refreshToken: 'login-rt', expiresAt: 61_000 });
+    expect(vault.peek()?.accessToken).toBe('login-at');
   });
 
   it('camelCase wins when both are present', async () => {
