@@ -14,12 +14,13 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AdapterContractClient, AdapterContractFactory, ContractRequest } from './adapterContract.js';
 import { API_BASE_URL, API_ORIGIN, CONTRACT_CLIENT } from './adapterEnvironment.js';
+import { heavy } from './quick.js';
 
 /** Tuning of {@link describeDpopContract}. */
 export interface DpopContractOptions {
   /**
    * Size of the expired-token bursts and of the nonce rotation burst.
-   * @default 300
+   * @default 300 (30 with `TOKVAULT_QUICK=1`)
    */
   burst?: number;
 }
@@ -66,7 +67,7 @@ export function describeDpopContract(
   factory: AdapterContractFactory,
   options: DpopContractOptions = {},
 ): void {
-  const { burst = 300 } = options;
+  const { burst = heavy(300) } = options;
   for (const nonce of [false, true]) {
     describe(`DPoP contract: ${name}${nonce ? ' (server nonces)' : ''}`, () => {
       let clock = Date.UTC(2026, 0, 1);
