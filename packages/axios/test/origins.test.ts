@@ -98,6 +98,10 @@ describe('attach-time validation', () => {
     expect(() => attachTokenVault(api, vault, { origins: 'not a url' })).toThrow(/option "origins"/);
     expect(() => attachTokenVault(api, vault, { statusCodes: [1000] })).toThrow(/option "statusCodes"/);
     expect(() => attachTokenVault(api, vault, { header: 'bad header' })).toThrow(/option "header"/);
+    // axios sends through its own adapter: a `fetch` option would be ignored, so it is unknown
+    expect(() => attachTokenVault(api, vault, { fetch: globalThis.fetch } as never)).toThrow(
+      /attachTokenVault: unknown option "fetch" \(known: origins, statusCodes, shouldRefresh, header, formatHeader\)/,
+    );
     // @ts-expect-error: a plain object is not an axios instance
     expect(() => attachTokenVault({}, vault)).toThrow(/"instance"/);
     // @ts-expect-error: a plain object is not a vault
