@@ -4,7 +4,7 @@
  * Against the mock authorization server (which verifies every proof) in both transports.
  */
 import { describe, expect, it } from 'vitest';
-import { createDpop, type DpopAlgorithm } from '../src/dpop.js';
+import { createDpop, type DpopAlgorithm, generateDpopKeyPair } from '../src/dpop.js';
 import { createTokenVault, TokenRefreshError } from '../src/index.js';
 import { clientCredentials, refreshTokenGrant } from '../src/oauth2.js';
 import { context, MODES, SECRET, TOKEN_URL, useMockAuth } from './oauth2Harness.js';
@@ -102,6 +102,20 @@ describe('createDpop', () => {
     expect(part(await dpop.proof('GET', 'https://x.example/'), 0).alg).toBe('EdDSA');
     expect(JSON.stringify({ dpop })).toBe('{"dpop":"Dpop"}');
   });
+
+  it.each([
+    ['ES256', { name: 'ECDSA', namedCurve: 'P-256' }],
+    ['RS256', { name: 'RSASSA-PKCS1-v1_5', hash: { name: 'SHA-256' } }],
+    ['EdDSA', { name: 'Ed25519' }],
+  ] as const)(
+    'generateDpopKeyPair(%s): a non-extractable pair createDpop signs with',
+    async (alg, algorithm) => {
+      const keyPair = await generateDpopKeyPair(alg);
+      expect(keyPair.privateKey.extractable).toBe(false);
+      expect(keyPair.privateKey.algorithm).toMatchObject(algorithm);
+      expect(part(await createDpop({ keyPair }).proof('GET', 'https://x.example/'), 0).alg).toBe(alg);
+    },
+  );
 
   it('bad options: a TypeError naming the option', async () => {
     expect(() => createDpop({ alg: 'HS256' as DpopAlgorithm })).toThrow(/option "alg"/);
