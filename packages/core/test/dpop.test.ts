@@ -3,29 +3,14 @@
  * sources, `use_dpop_nonce` at the token endpoint, `cnf.jkt` binding, `invalid_dpop_proof`.
  * Against the mock authorization server (which verifies every proof) in both transports.
  */
+import { jwtPart, sha256Base64url } from '@tokvault/testkit';
 import { describe, expect, it } from 'vitest';
 import { createDpop, type DpopAlgorithm, generateDpopKeyPair } from '../src/dpop.js';
 import { createTokenVault, TokenRefreshError } from '../src/index.js';
 import { clientCredentials, refreshTokenGrant } from '../src/oauth2.js';
 import { context, MODES, SECRET, TOKEN_URL, useMockAuth } from './oauth2Harness.js';
 
-const decoder = new TextDecoder();
-const part = (jwt: string, index: number) =>
-  JSON.parse(
-    decoder.decode(
-      Uint8Array.from(atob(jwt.split('.')[index]!.replace(/-/g, '+').replace(/_/g, '/')), (c) =>
-        c.charCodeAt(0),
-      ),
-    ),
-  );
-
-async function sha256(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return btoa(String.fromCharCode(...digest))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-}
+const part = jwtPart;
 
 const VERIFY: Record<
   DpopAlgorithm,
@@ -57,7 +42,7 @@ describe('createDpop', () => {
         htu: 'https://api.example.com/v1/items',
         iat: 1_700_000_000,
       });
-      expect(claims.ath).toBe(await sha256('the-token'));
+      expect(claims.ath).toBe(await sha256Base64url('the-token'));
       expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
       const [importParams, verifyParams] = VERIFY[alg];
       const key = await crypto.subtle.importKey('jwk', header.jwk, importParams, false, ['verify']);
@@ -76,7 +61,7 @@ describe('createDpop', () => {
             ? ['crv', 'kty', 'x', 'y']
             : ['crv', 'kty', 'x'];
       const canonical = JSON.stringify(Object.fromEntries(members.map((m) => [m, header.jwk[m]])));
-      expect(await dpop.thumbprint()).toBe(await sha256(canonical));
+      expect(await dpop.thumbprint()).toBe(await sha256Base64url(canonical));
     },
   );
 

@@ -14,6 +14,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AdapterContractClient, AdapterContractFactory, ContractRequest } from './adapterContract.js';
 import { API_BASE_URL, API_ORIGIN, CONTRACT_CLIENT } from './adapterEnvironment.js';
+import { claimsOf, sha256Base64url } from './jwt.js';
 import { heavy } from './quick.js';
 
 /** Tuning of {@link describeDpopContract}. */
@@ -33,19 +34,6 @@ type Outcome =
   | { ok: false; error: unknown; request: ContractRequest };
 
 /** The claims of a compact JWS (read, not verified: the mock server verified it). */
-function claimsOf(jwt: string): Record<string, unknown> {
-  const payload = jwt.split('.')[1] ?? '';
-  const bytes = Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-  return JSON.parse(new TextDecoder().decode(bytes));
-}
-
-async function sha256(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return btoa(String.fromCharCode(...digest))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-}
 
 /**
  * Register the DPoP contract as vitest `describe` blocks (one without and one with server
@@ -203,7 +191,7 @@ export function describeDpopContract(
           expect(claimsOf(body.dpop!)).toMatchObject({
             htm: request.method,
             htu: `${API_BASE_URL}echo`,
-            ath: await sha256(token.accessToken),
+            ath: await sha256Base64url(token.accessToken),
             iat: Math.floor(clock / 1000),
           });
           if (request.method === 'POST') expect(body.body).toBe('{"a":1}');

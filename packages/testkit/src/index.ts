@@ -38,6 +38,7 @@ export {
 export { CHROMIUM_PATH, launchChromium } from './chromium.js';
 export type { DpopContractOptions } from './dpopContract.js';
 export { describeDpopContract } from './dpopContract.js';
+export { claimsOf, jwtPart, sha256Base64url } from './jwt.js';
 export type {
   OidcLoginResult,
   OidcProviderOptions,
