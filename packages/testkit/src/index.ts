@@ -51,6 +51,7 @@ export { heavy, QUICK_RUN } from './quick.js';
 export type { EchoingTokenServer } from './secretLeaks.js';
 export {
   checkAdapterKeepsSecrets,
+  collectFailures,
   findLeak,
   renderings,
   secretArbitrary,
