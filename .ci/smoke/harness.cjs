@@ -130,6 +130,22 @@ async function checkMockServer(core, oauth2, msw) {
     const [a, b] = await Promise.all([vault.getToken(), vault.getToken()]);
     assert.equal(a, b, 'msw: concurrent callers share one token');
     assert.equal(auth.stats.tokenRequests, 1, 'msw: one token request through clientCredentials');
+    // One copy of the error classes per module system: the subpath entry throws the main entry's
+    // class itself (the same prototype object), not a look-alike that passes only the brand check.
+    const wrong = oauth2.clientCredentials({
+      tokenUrl: server.tokenUrl,
+      clientId: 'smoke',
+      clientSecret: 'wrong',
+    });
+    const err = await wrong({ signal: new AbortController().signal }).then(
+      () => assert.fail('msw: a wrong client secret is refused'),
+      (error) => error,
+    );
+    assert.equal(
+      Object.getPrototypeOf(err),
+      core.TokenRefreshError.prototype,
+      'oauth2: throws the TokenRefreshError class of @tokvault/core itself',
+    );
   } finally {
     await vault.close();
     await server.close();

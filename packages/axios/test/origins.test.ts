@@ -47,16 +47,6 @@ describe.each(ADAPTERS)('origin rules (%s adapter)', (adapter) => {
 
     expect(seen.map((s) => s.authorization !== null)).toEqual([true, true, false]);
   });
-
-  it("origins: '*' sends the token everywhere", async () => {
-    const api = axios.create({ adapter });
-    attachTokenVault(api, createVault(), { origins: '*' });
-
-    await api.get(`${OTHER}/a`);
-    await api.get(`${API}/b`);
-
-    expect(seen.every((s) => s.authorization?.startsWith('Bearer '))).toBe(true);
-  });
 });
 
 describe('attach-time validation', () => {
@@ -108,23 +98,13 @@ describe('attach-time validation', () => {
     expect(() => attachTokenVault(api, vault, { origins: 'not a url' })).toThrow(/option "origins"/);
     expect(() => attachTokenVault(api, vault, { statusCodes: [1000] })).toThrow(/option "statusCodes"/);
     expect(() => attachTokenVault(api, vault, { header: 'bad header' })).toThrow(/option "header"/);
+    // axios sends through its own adapter: a `fetch` option would be ignored, so it is unknown
+    expect(() => attachTokenVault(api, vault, { fetch: globalThis.fetch } as never)).toThrow(
+      /attachTokenVault: unknown option "fetch" \(known: origins, statusCodes, shouldRefresh, header, formatHeader\)/,
+    );
     // @ts-expect-error: a plain object is not an axios instance
     expect(() => attachTokenVault({}, vault)).toThrow(/"instance"/);
     // @ts-expect-error: a plain object is not a vault
     expect(() => attachTokenVault(api, {})).toThrow(/"vault"/);
-  });
-
-  it('header and formatHeader choose where and how the token is sent', async () => {
-    const api = axios.create({ adapter: 'http' });
-    attachTokenVault(api, createVault(), {
-      origins: OTHER,
-      header: 'X-Api-Token',
-      formatHeader: (token) => `Token ${token.tokenType.length}`,
-    });
-
-    await api.get(`${OTHER}/custom-header`);
-
-    expect(seen[0]?.headers['x-api-token']).toBe('Token 6');
-    expect(seen[0]?.authorization).toBeNull();
   });
 });

@@ -9,9 +9,10 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTokenVault, type FetchToken, type TokenVault } from '@tokvault/core';
+import { createTokenVault, type FetchToken } from '@tokvault/core';
 import { clientCredentials, type FetchLike, refreshTokenGrant } from '@tokvault/core/oauth2';
 import {
+  collectFailures,
   type EchoingTokenServer,
   findLeak,
   secretArbitrary,
@@ -56,19 +57,7 @@ const axiosFetch: FetchLike = async (input, init = {}) => {
   return new Response(response.data as string, { status: response.status });
 };
 
-/** Collect `act`'s rejection and every error event of `vault`. */
-async function failures(vault: TokenVault, act: () => Promise<unknown>): Promise<unknown[]> {
-  const seen: unknown[] = [];
-  for (const type of ['refresh:error', 'session:ended'] as const) vault.on(type, (event) => seen.push(event));
-  seen.push(
-    await act().then(
-      () => undefined,
-      (error: unknown) => error,
-    ),
-  );
-  await vault.close();
-  return seen;
-}
+const failures = collectFailures;
 
 const secrets = fc.record({
   clientSecret: secretArbitrary(),

@@ -3,6 +3,7 @@
  * IndexedDB, so every tab signs its proofs with the key the shared DPoP-bound token is bound to.
  */
 import { checkOptions } from '@tokvault/core/adapter';
+import { generateDpopKeyPair } from '@tokvault/core/dpop';
 import { onResult, transact } from './idb.js';
 
 /**
@@ -33,16 +34,7 @@ export interface DpopKeyOptions {
 }
 
 const KEYS = 'keys';
-const GENERATE = {
-  ES256: { name: 'ECDSA', namedCurve: 'P-256' },
-  RS256: {
-    name: 'RSASSA-PKCS1-v1_5',
-    modulusLength: 2048,
-    publicExponent: new Uint8Array([1, 0, 1]),
-    hash: 'SHA-256',
-  },
-  EdDSA: { name: 'Ed25519' },
-} as const;
+const ALGS: readonly unknown[] = ['ES256', 'RS256', 'EdDSA'];
 
 function open(factory: IDBFactory, name: string): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
@@ -88,7 +80,7 @@ async function keep(db: IDBDatabase, candidate?: CryptoKeyPair): Promise<CryptoK
 export async function loadDpopKeyPair(options: DpopKeyOptions = {}): Promise<CryptoKeyPair> {
   checkOptions('loadDpopKeyPair', options, {
     namespace: [(value) => typeof value === 'string' && value !== '', 'a non-empty string'],
-    alg: [(value) => typeof value === 'string' && value in GENERATE, "'ES256', 'RS256' or 'EdDSA'"],
+    alg: [(value) => ALGS.includes(value), "'ES256', 'RS256' or 'EdDSA'"],
     indexedDB: [(value) => typeof (value as IDBFactory | null)?.open === 'function', 'an IDBFactory'],
   });
   const factory = options.indexedDB ?? globalThis.indexedDB;
@@ -96,9 +88,7 @@ export async function loadDpopKeyPair(options: DpopKeyOptions = {}): Promise<Cry
   try {
     const stored = await keep(db);
     if (stored) return stored;
-    const params = GENERATE[options.alg ?? 'ES256'];
-    const fresh = (await crypto.subtle.generateKey(params, false, ['sign', 'verify'])) as CryptoKeyPair;
-    return (await keep(db, fresh))!;
+    return (await keep(db, await generateDpopKeyPair(options.alg)))!;
   } finally {
     db.close();
   }

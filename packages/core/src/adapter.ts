@@ -101,6 +101,16 @@ export interface AdapterContext {
    * @default undefined
    */
   baseUrl?: string | URL | undefined;
+  /**
+   * The adapter's own options beyond the shared {@link AdapterOptions}, with their rules (fetch
+   * and ky take `fetch`). Any other key is an unknown option: each adapter accepts exactly its own.
+   * @default undefined (the shared options only)
+   * @example
+   * ```ts
+   * ownOptions: { fetch: [(value) => typeof value === 'function', 'a function'] }
+   * ```
+   */
+  ownOptions?: Readonly<Record<string, OptionRule>> | undefined;
 }
 
 /**
@@ -167,8 +177,8 @@ function toOrigin(api: string, value: unknown): string {
 
 const isFunction: OptionRule = [(value) => typeof value === 'function', 'a function'];
 
-/** Every option an adapter accepts: a misspelt one fails loudly instead of being ignored. */
-const RULES: Record<keyof AdapterOptions | 'fetch', OptionRule> = {
+/** The shared options every adapter accepts: a misspelt one fails loudly instead of being ignored. */
+const RULES: Record<keyof AdapterOptions, OptionRule> = {
   origins: true, // checked with the base URL below
   statusCodes: [
     (value) => Array.isArray(value) && value.every((s) => Number.isInteger(s) && s >= 100 && s <= 599),
@@ -177,12 +187,11 @@ const RULES: Record<keyof AdapterOptions | 'fetch', OptionRule> = {
   shouldRefresh: isFunction,
   header: [(value) => typeof value === 'string' && HEADER_NAME.test(value), 'a valid HTTP header name'],
   formatHeader: isFunction,
-  fetch: isFunction,
 };
 
 /**
  * Validate an adapter's vault and options; invalid ones throw a `TypeError` naming them.
- * Also checks a `fetch` option (fetch-based adapters take one): it must be a function.
+ * The known options are the shared ones plus `context.ownOptions`; any other is unknown.
  * Without `origins`, the origin of `context.baseUrl` (resolved against the page if relative)
  * becomes the allowed origin. With `context.requireOrigins` and neither, it throws a
  * `TypeError` that explains how to pass `origins`.
@@ -213,7 +222,7 @@ export function resolveAdapterOptions<TResponse>(
   if (typeof vault?.getToken !== 'function' || typeof vault.refresh !== 'function') {
     throw new TypeError(`${api}: "vault" must be a TokenVault from createTokenVault()`);
   }
-  checkOptions(api, options, RULES);
+  checkOptions(api, options, context.ownOptions ? { ...RULES, ...context.ownOptions } : RULES);
   const { origins, statusCodes = [401], header = 'Authorization' } = options;
   let resolvedOrigins: readonly string[] | '*' | undefined = base ? [base] : undefined;
   if (origins === '*') resolvedOrigins = '*';

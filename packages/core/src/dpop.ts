@@ -57,6 +57,26 @@ const GENERATE: Record<DpopAlgorithm, RsaHashedKeyGenParams | EcKeyGenParams | A
   EdDSA: { name: 'Ed25519' },
 };
 
+/**
+ * Generate a NON-EXTRACTABLE DPoP key pair for `alg` (script can sign with the private key but
+ * never read it). What {@link createDpop} does without `keyPair`; use it to create a key that you
+ * keep yourself (e.g. in IndexedDB, as `@tokvault/browser`'s `loadDpopKeyPair` does).
+ *
+ * @param alg - the JWS algorithm.
+ * @default alg 'ES256'
+ * @example
+ * ```ts
+ * const keyPair = await generateDpopKeyPair('EdDSA');
+ * const dpop = createDpop({ keyPair });
+ * ```
+ */
+export async function generateDpopKeyPair(alg: DpopAlgorithm = 'ES256'): Promise<CryptoKeyPair> {
+  return (await globalThis.crypto.subtle.generateKey(GENERATE[alg], false, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
+}
+
 const SIGN: Record<DpopAlgorithm, Algorithm | EcdsaParams> = {
   ES256: { name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams,
   RS256: { name: 'RSASSA-PKCS1-v1_5' },
@@ -155,9 +175,7 @@ export function createDpop(options: DpopOptions = {}): Dpop {
   const load = () => {
     ready ??= (async () => {
       const { subtle } = globalThis.crypto;
-      const pair =
-        (await options.keyPair) ??
-        ((await subtle.generateKey(GENERATE[generated], false, ['sign', 'verify'])) as CryptoKeyPair);
+      const pair = (await options.keyPair) ?? (await generateDpopKeyPair(generated));
       const alg = pair?.privateKey && algOf(pair.privateKey);
       if (!alg || pair.privateKey.type !== 'private' || pair.publicKey?.type !== 'public') {
         invalidOption(api, 'keyPair', 'an ES256, RS256 or EdDSA CryptoKeyPair', pair);

@@ -76,7 +76,6 @@ describe('resolveAdapterOptions', () => {
     ['header', { header: '' }, 'must be a valid HTTP header name'],
     ['header', { header: 12 }, 'must be a valid HTTP header name'],
     ['formatHeader', { formatHeader: 'Bearer' }, 'must be a function'],
-    ['fetch', { fetch: {} }, 'must be a function'],
   ])('rejects an invalid %s with a TypeError naming it (%j)', (option, options, must) => {
     const resolve = () => resolveAdapterOptions(API, vault, options as never);
     expect(resolve).toThrow(TypeError);
@@ -86,7 +85,7 @@ describe('resolveAdapterOptions', () => {
   it('rejects a misspelt or unknown option, naming it and the known ones', () => {
     expect(() => resolveAdapterOptions('api', vault, { orgins: 'https://api.example.com' } as never)).toThrow(
       new TypeError(
-        'api: unknown option "orgins" (known: origins, statusCodes, shouldRefresh, header, formatHeader, fetch)',
+        'api: unknown option "orgins" (known: origins, statusCodes, shouldRefresh, header, formatHeader)',
       ),
     );
     expect(() => resolveAdapterOptions('api', vault, { statusCode: [419] } as never)).toThrow(/"statusCode"/);
@@ -111,7 +110,21 @@ describe('resolveAdapterOptions', () => {
     }
   });
 
-  it('accepts functions for shouldRefresh, formatHeader and fetch; keeps custom statusCodes and header', () => {
+  it("knows exactly the adapter's own options: `fetch` only where the adapter declares it", () => {
+    const fetch = globalThis.fetch;
+    expect(() => resolveAdapterOptions('api', vault, { fetch } as never)).toThrow(
+      new TypeError(
+        'api: unknown option "fetch" (known: origins, statusCodes, shouldRefresh, header, formatHeader)',
+      ),
+    );
+    const ownOptions = { fetch: [(value: unknown) => typeof value === 'function', 'a function'] as const };
+    expect(() => resolveAdapterOptions(API, vault, { fetch } as never, { ownOptions })).not.toThrow();
+    expect(() => resolveAdapterOptions(API, vault, { fetch: 'fetch' } as never, { ownOptions })).toThrow(
+      new TypeError(`${API}: option "fetch" must be a function (got string)`),
+    );
+  });
+
+  it('accepts functions for shouldRefresh and formatHeader; keeps custom statusCodes and header', () => {
     const formatHeader = (token: { accessToken: string }) => `Token ${token.accessToken}`;
     const shouldRefresh = () => true;
     const o = resolveAdapterOptions(API, vault, {
@@ -119,7 +132,6 @@ describe('resolveAdapterOptions', () => {
       header: 'X-Auth',
       formatHeader,
       shouldRefresh,
-      fetch: globalThis.fetch,
     } as never);
     expect([...o.statusCodes]).toEqual([401, 419]);
     expect(o.header).toBe('X-Auth');

@@ -3,29 +3,15 @@
  * sources, `use_dpop_nonce` at the token endpoint, `cnf.jkt` binding, `invalid_dpop_proof`.
  * Against the mock authorization server (which verifies every proof) in both transports.
  */
+
 import { describe, expect, it } from 'vitest';
-import { createDpop, type DpopAlgorithm } from '../src/dpop.js';
+import { jwtPart, sha256Base64url } from '../../testkit/src/index.js';
+import { createDpop, type DpopAlgorithm, generateDpopKeyPair } from '../src/dpop.js';
 import { createTokenVault, TokenRefreshError } from '../src/index.js';
 import { clientCredentials, refreshTokenGrant } from '../src/oauth2.js';
 import { context, MODES, SECRET, TOKEN_URL, useMockAuth } from './oauth2Harness.js';
 
-const decoder = new TextDecoder();
-const part = (jwt: string, index: number) =>
-  JSON.parse(
-    decoder.decode(
-      Uint8Array.from(atob(jwt.split('.')[index]!.replace(/-/g, '+').replace(/_/g, '/')), (c) =>
-        c.charCodeAt(0),
-      ),
-    ),
-  );
-
-async function sha256(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return btoa(String.fromCharCode(...digest))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-}
+const part = jwtPart;
 
 const VERIFY: Record<
   DpopAlgorithm,
@@ -57,7 +43,7 @@ describe('createDpop', () => {
         htu: 'https://api.example.com/v1/items',
         iat: 1_700_000_000,
       });
-      expect(claims.ath).toBe(await sha256('the-token'));
+      expect(claims.ath).toBe(await sha256Base64url('the-token'));
       expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
       const [importParams, verifyParams] = VERIFY[alg];
       const key = await crypto.subtle.importKey('jwk', header.jwk, importParams, false, ['verify']);
@@ -76,7 +62,7 @@ describe('createDpop', () => {
             ? ['crv', 'kty', 'x', 'y']
             : ['crv', 'kty', 'x'];
       const canonical = JSON.stringify(Object.fromEntries(members.map((m) => [m, header.jwk[m]])));
-      expect(await dpop.thumbprint()).toBe(await sha256(canonical));
+      expect(await dpop.thumbprint()).toBe(await sha256Base64url(canonical));
     },
   );
 
@@ -102,6 +88,20 @@ describe('createDpop', () => {
     expect(part(await dpop.proof('GET', 'https://x.example/'), 0).alg).toBe('EdDSA');
     expect(JSON.stringify({ dpop })).toBe('{"dpop":"Dpop"}');
   });
+
+  it.each([
+    ['ES256', { name: 'ECDSA', namedCurve: 'P-256' }],
+    ['RS256', { name: 'RSASSA-PKCS1-v1_5', hash: { name: 'SHA-256' } }],
+    ['EdDSA', { name: 'Ed25519' }],
+  ] as const)(
+    'generateDpopKeyPair(%s): a non-extractable pair createDpop signs with',
+    async (alg, algorithm) => {
+      const keyPair = await generateDpopKeyPair(alg);
+      expect(keyPair.privateKey.extractable).toBe(false);
+      expect(keyPair.privateKey.algorithm).toMatchObject(algorithm);
+      expect(part(await createDpop({ keyPair }).proof('GET', 'https://x.example/'), 0).alg).toBe(alg);
+    },
+  );
 
   it('bad options: a TypeError naming the option', async () => {
     expect(() => createDpop({ alg: 'HS256' as DpopAlgorithm })).toThrow(/option "alg"/);

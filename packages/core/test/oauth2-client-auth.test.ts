@@ -2,12 +2,14 @@
  * Every client authentication method against a real OpenID Provider (oidc-provider), through
  * discovery: accepted with the right credential, a final `invalid_client` with a wrong one.
  */
+
 import { describe, expect, it } from 'vitest';
+import { claimsOf } from '../../testkit/src/index.js';
 import { createTokenVault, TokenRefreshError } from '../src/index.js';
 import { readJwtClaims } from '../src/oauth2/jwt.js';
 import { type ClientCredentialsOptions, clientCredentials } from '../src/oauth2.js';
 import { context } from './oauth2Harness.js';
-import { API, claimsOf, OP_SECRET, pemOf, useOidcProvider } from './oidcHarness.js';
+import { API, OP_SECRET, pemOf, useOidcProvider } from './oidcHarness.js';
 
 const h = useOidcProvider();
 

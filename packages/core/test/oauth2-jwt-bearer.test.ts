@@ -1,7 +1,9 @@
 /**
  * jwtBearerGrant (RFC 7523 §2.1) against the mock authorization server, over MSW and real HTTP.
  */
+
 import { describe, expect, it } from 'vitest';
+import { claimsOf } from '../../testkit/src/index.js';
 import { createTokenVault, TokenRefreshError } from '../src/index.js';
 import { encodeBase64url, importSigningKey, signJwt } from '../src/oauth2/jwt.js';
 import { JWT_BEARER_GRANT, type JwtBearerGrantOptions, jwtBearerGrant } from '../src/oauth2.js';
@@ -17,10 +19,6 @@ const other = (await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, 
   'verify',
 ])) as CryptoKeyPair;
 const { key_ops: _ops, ext: _ext, ...publicJwk } = await subtle.exportKey('jwk', pair.publicKey);
-
-function claimsOf(jwt: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-}
 
 describe.each(MODES)('jwtBearerGrant over %s', (mode) => {
   const h = useMockAuth(mode, {

@@ -112,11 +112,6 @@ export function useOidcProvider(options: { accessTokenTtl?: number } = {}): {
   };
 }
 
-/** The unverified claims of a JWT (test-side decoding, independent of the code under test). */
-export function claimsOf(jwt: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-}
-
 /** PKCS#8 PEM of a private key. */
 export async function pemOf(key: CryptoKey): Promise<string> {
   const der = Buffer.from(await globalThis.crypto.subtle.exportKey('pkcs8', key)).toString('base64');

@@ -10,6 +10,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  collectFailures,
   type EchoingTokenServer,
   findLeak,
   secretArbitrary,
@@ -25,22 +26,12 @@ beforeAll(async () => {
 afterAll(() => hostile.close());
 
 /** Run `act` on a fresh vault and collect its rejection plus every error event payload. */
-async function failures(
+function failures(
   options: Parameters<typeof createTokenVault>[0],
   act: (vault: TokenVault) => Promise<unknown>,
 ): Promise<unknown[]> {
   const vault = createTokenVault({ retry: false, ...options });
-  const seen: unknown[] = [];
-  for (const type of ['refresh:error', 'session:ended', 'revoke:error'] as const) {
-    vault.on(type, (event) => seen.push(event));
-  }
-  const outcome = await act(vault).then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  seen.push(outcome);
-  await vault.close();
-  return seen;
+  return collectFailures(vault, () => act(vault));
 }
 
 const secrets = fc.record({

@@ -92,6 +92,7 @@ export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {
   const o = resolveAdapterOptions('createAuthFetch', vault, options, {
     requireOrigins: true,
     baseUrl: globalThis.location?.href,
+    ownOptions: { fetch: [(value) => typeof value === 'function', 'a function'] },
   });
   const send =
     options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));

@@ -109,29 +109,6 @@ describe('options', () => {
     for (const init of inits) expect(init).not.toHaveProperty('tokenVault');
   });
 
-  it("origins '*' sends the token everywhere", async () => {
-    const authFetch = createAuthFetch(env.createVault(), { origins: '*' });
-    expect(await (await authFetch(`${OTHER_ORIGIN}/echo`)).json()).toMatchObject({ authorization: true });
-  });
-
-  it('`header`, `formatHeader`, `statusCodes` and `shouldRefresh` are honoured', async () => {
-    const vault = await expiredSession();
-    const custom = createAuthFetch(vault, {
-      origins: [OTHER_ORIGIN],
-      header: 'X-Key',
-      formatHeader: (t) => `k=${t.tokenType}`,
-    });
-    expect(await (await custom(`${OTHER_ORIGIN}/echo`)).json()).toMatchObject({
-      headers: { 'x-key': 'k=Bearer' },
-    });
-    const never = createAuthFetch(vault, { origins: API_ORIGIN, shouldRefresh: () => false });
-    expect((await never(url('n'))).status).toBe(401);
-    const only419 = createAuthFetch(vault, { origins: API_ORIGIN, statusCodes: [419] });
-    expect((await only419(url('s'))).status).toBe(401);
-    expect(env.hitsOf('n') + env.hitsOf('s')).toBe(2);
-    expect(env.auth.stats.tokenRequests).toBe(1);
-  });
-
   it.each([
     [{ origins: 'ftp:nope' }, 'origins'],
     [{ origins: 42 }, 'origins'],

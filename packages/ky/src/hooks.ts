@@ -3,7 +3,7 @@
  * bearer token for allowed origins, one coalesced refresh and one retry on 401.
  */
 
-import { type TokenVault, TokVaultError } from '@tokvault/core';
+import { type Token, type TokenVault, TokVaultError } from '@tokvault/core';
 import {
   type AdapterOptions,
   authorize,
@@ -108,9 +108,11 @@ export interface TokenVaultKyHooks {
  * ```
  */
 export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptions = {}): TokenVaultKyHooks {
-  const o = resolveAdapterOptions('tokenVaultHooks', vault, options);
-  /** Per ky call (its managed signal): what it spent of its resend budget (a nonce, a refresh). */
-  const budgets = new WeakMap<AbortSignal, ResendBudget>();
+  const o = resolveAdapterOptions('tokenVaultHooks', vault, options, {
+    ownOptions: { fetch: [(value) => typeof value === 'function', 'a function'] },
+  });
+  /** Per ky call (its managed signal): the token it carries and what it spent of its resend budget. */
+  const calls = new WeakMap<AbortSignal, { token: Token; spent: ResendBudget }>();
   const warn = noOriginsWarning();
   /** The request's base URL; none in a browser: the page (as for a same-origin fetch). */
   const baseFor = (kyOptions: KyOptionsLike) => baseOf(kyOptions) ?? globalThis.location?.href;
@@ -128,6 +130,10 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
     const { headers, method, url, signal } = args.request;
     const token = await vault.getToken({ signal });
     await authorize(o, token, method, url, (name, value) => headers.set(name, value));
+    const call = calls.get(args.options.signal ?? signal);
+    if (call)
+      call.token = token; // ky's own retry
+    else calls.set(args.options.signal ?? signal, { token, spent: { nonce: false, refresh: false } });
     return true;
   }
 
@@ -164,33 +170,28 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
         const body = kyOptions.body ?? request.body; // a body inside a Request input: a stream
         const response = await followed(request, args.response, kyOptions, body);
         const own = response === args.response ? undefined : response;
-        const callSignal = kyOptions.signal ?? request.signal;
-        const spent = budgets.get(callSignal) ?? { nonce: false, refresh: false };
+        const call = calls.get(kyOptions.signal ?? request.signal);
         const resend = // most responses: a status that never resends, decided before any URL work
           (o.dpop || o.shouldRefresh || o.statusCodes.has(response.status)) &&
-          !(spent.nonce && spent.refresh) &&
+          call &&
+          !(call.spent.nonce && call.spent.refresh) &&
           authorised(args) &&
           isReplayableBody(body);
         if (!resend) return own;
-        budgets.set(callSignal, spent);
-        let [sent, received] = [request, response];
+        let received = response;
         for (;;) {
           const refreshWorthy = () => isRefreshWorthy(o, received, baseFor(kyOptions));
-          const step = resendStep(o, request.url, received, spent, refreshWorthy);
+          const step = resendStep(o, request.url, received, call.spent, refreshWorthy);
           if (!step) return received === args.response ? undefined : received;
-          const current = vault.peek();
-          // The header on the wire tells which token this response was for (stale-401 detection);
-          // a DPoP nonce resend keeps that token.
-          const wasCurrent = current && sent.headers.get(o.header) === o.formatHeader(current);
-          const token = !wasCurrent
-            ? await vault.getToken({ signal: request.signal })
-            : step === 'nonce'
-              ? current
-              : await vault.refresh({ staleToken: current, signal: request.signal });
+          // A DPoP nonce resend keeps the token; a refresh resend takes the refreshed one.
+          if (step === 'refresh') {
+            call.token = await vault.refresh({ staleToken: call.token, signal: request.signal });
+          }
+          const token = call.token;
           const headers = new Headers(request.headers);
           await authorize(o, token, request.method, request.url, (name, value) => headers.set(name, value));
           if (body instanceof FormData) headers.delete('content-type');
-          sent = new Request(request, { headers, body: body as BodyInit | null });
+          const sent = new Request(request, { headers, body: body as BodyInit | null });
           received = await followed(sent, await sender(kyOptions)(sent), kyOptions, body);
         }
       },

@@ -89,25 +89,13 @@ export type MutableStats = {
     : { -readonly [F in keyof MockAuthStats[K]]: number };
 };
 
-/** Zero every counter in place. */
+/** Zero every counter in place (the nested records stay the same objects). */
 export function resetStats(stats: MutableStats): void {
-  stats.tokenRequests = 0;
-  stats.tokensIssued = 0;
-  stats.refreshTokensIssued = 0;
-  stats.apiRequests = 0;
-  stats.rejectedApiRequests = 0;
-  stats.reuseDetections = 0;
-  Object.assign(stats.tokenRequestsByGrant, {
-    client_credentials: 0,
-    refresh_token: 0,
-    authorization_code: 0,
-    jwt_bearer: 0,
-    token_exchange: 0,
-    other: 0,
-  });
-  for (const key of Object.keys(stats.tokenErrors) as MockTokenErrorCode[]) stats.tokenErrors[key] = 0;
-  for (const key of Object.keys(stats.rejectedApiRequestsByReason) as MockRejectionReason[]) {
-    stats.rejectedApiRequestsByReason[key] = 0;
+  const zero = createStats();
+  for (const key of Object.keys(zero) as (keyof MutableStats)[]) {
+    const value = zero[key];
+    if (typeof value === 'number') Object.assign(stats, { [key]: 0 });
+    else Object.assign(stats[key], value);
   }
 }
 

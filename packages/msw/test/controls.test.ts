@@ -117,8 +117,11 @@ describe('latency and reset', () => {
     const accessToken = (await (await grant()).json()).access_token;
     auth.failNext(3);
     auth.setLatency(60_000);
+    const byGrant = stats.tokenRequestsByGrant;
+    expect(byGrant.client_credentials).toBe(1);
     auth.reset();
-    expect(stats.tokenRequests).toBe(0);
+    expect(stats).toEqual(createMockAuthServer({ tokenUrl, clients }).stats); // every counter zero
+    expect(stats.tokenRequestsByGrant).toBe(byGrant); // nested records stay live too
     expect(auth.introspect(accessToken)).toBeUndefined();
     expect((await grant()).status).toBe(200);
     expect(stats.tokenRequests).toBe(1);

@@ -11,7 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningOidcProvider, startOidcProvider } from '../../testkit/src/index.js';
+import { claimsOf, type RunningOidcProvider, startOidcProvider } from '../../testkit/src/index.js';
 import { createMockAuthServer, type MockAuthHttpServer, type MockClient } from '../src/index.js';
 
 const SECRET = 'parity-client-secret-0123456789abcdef-0123456789';
@@ -495,13 +495,6 @@ async function observe(response: Response, issuer: string): Promise<Observed> {
     idToken:
       typeof body?.id_token === 'string' ? Object.keys(claimsOf(body.id_token)).sort().join(' ') : undefined,
   };
-}
-
-function claimsOf(jwt: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
-    string,
-    unknown
-  >;
 }
 
 function pkce() {

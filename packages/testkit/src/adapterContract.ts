@@ -16,6 +16,7 @@ import {
   OTHER_ORIGIN,
   useAdapterEnvironment,
 } from './adapterEnvironment.js';
+import { heavy } from './quick.js';
 
 /** A body kind the contract sends. `stream` must NOT be retried; the others must be replayed. */
 export type ContractBodyKind = 'json' | 'string' | 'urlencoded' | 'formdata' | 'blob' | 'bytes' | 'stream';
@@ -98,8 +99,18 @@ export interface AdapterContractSetup {
   adapterOptions: ContractAdapterOptions;
 }
 
-/** The shared adapter options some contract tests set ({@link AdapterContractSetup.adapterOptions}). */
+/**
+ * The shared adapter options ({@link AdapterContractSetup.adapterOptions}): the contract tests
+ * each of them once per adapter. Pass them on as they are; `origins`, when set, replaces the
+ * adapter's default (the base URL's origin, or `origin` for adapters that need one).
+ */
 export interface ContractAdapterOptions {
+  /** Which origins get the token. */
+  origins?: string | readonly string[];
+  /** Statuses that trigger a refresh. */
+  statusCodes?: readonly number[];
+  /** Replaces the `statusCodes` check (reads only `status`, which every client's response has). */
+  shouldRefresh?: (response: { readonly status: number }) => boolean;
   /** The header that carries the token (e.g. `X-Api-Token`). */
   header?: string;
   /** Build the header value. */
@@ -115,12 +126,12 @@ export type AdapterContractFactory = (
 export interface AdapterContractOptions {
   /**
    * Size of the expired-token bursts.
-   * @default 500
+   * @default 500 (50 with `TOKVAULT_QUICK=1`)
    */
   burst?: number;
   /**
    * Requests in flight during the stale-401 storm.
-   * @default 300
+   * @default 300 (30 with `TOKVAULT_QUICK=1`)
    */
   storm?: number;
 }
@@ -189,7 +200,7 @@ export function describeAdapterContract(
   factory: AdapterContractFactory,
   options: AdapterContractOptions = {},
 ): void {
-  const { burst = 500, storm = 300 } = options;
+  const { burst = heavy(500), storm = heavy(300) } = options;
 
   describe(`adapter contract: ${name}`, () => {
     const env: AdapterEnvironment = useAdapterEnvironment();
@@ -357,6 +368,77 @@ export function describeAdapterContract(
       await warmUp();
       const outcome = await send({ method: 'GET', url: `${OTHER_ORIGIN}/echo?id=${id()}` });
       expect(outcome).toMatchObject({ ok: true, status: 200, body: { authorization: false } });
+    });
+
+    describe('the shared adapter options', () => {
+      it('origins replaces the default: a listed origin gets the token, the unlisted base none', async () => {
+        const listed = await clientWith({ origins: [OTHER_ORIGIN] });
+        const other = await send({ method: 'GET', url: `${OTHER_ORIGIN}/echo?id=${id()}` }, listed);
+        expect(other).toMatchObject({ ok: true, status: 200, body: { authorization: true } });
+        const i = id();
+        final401(await send({ method: 'GET', url: `echo?id=${i}` }, listed));
+        expect(env.hits).toEqual([{ id: i, authorization: null }]); // sent once, without a token
+        expect(env.auth.stats.tokenRequests).toBe(1); // the other origin's token: no refresh
+      });
+
+      it("origins: '*' sends the token to every origin", async () => {
+        const everywhere = await clientWith({ origins: '*' });
+        const outcome = await send({ method: 'GET', url: `${OTHER_ORIGIN}/echo?id=${id()}` }, everywhere);
+        expect(outcome).toMatchObject({ ok: true, status: 200, body: { authorization: true } });
+      });
+
+      it('header and formatHeader choose where and how the token is sent', async () => {
+        const custom = await clientWith({
+          origins: OTHER_ORIGIN,
+          header: 'X-Api-Token',
+          formatHeader: (token) => `Token ${token.accessToken}`,
+        });
+        const outcome = await send({ method: 'GET', url: `${OTHER_ORIGIN}/echo?id=${id()}` }, custom);
+        expect(outcome).toMatchObject({ ok: true, status: 200, body: { authorization: false } });
+        const { headers } = (outcome as { body: EchoBody }).body;
+        expect(headers['x-api-token']).toBe(`Token ${vault.peek()?.accessToken}`);
+      });
+
+      it('statusCodes: a status not listed is final, not refreshed', async () => {
+        await warmUp();
+        env.auth.expireAll();
+        const only419 = await clientWith({ statusCodes: [419] });
+        const i = id();
+        const before = env.auth.stats.tokenRequests;
+        final401(await send({ method: 'GET', url: `echo?id=${i}` }, only419));
+        expect(env.hitsOf(i)).toBe(1);
+        expect(env.auth.stats.tokenRequests).toBe(before);
+      });
+
+      it('statusCodes listing 401 and 403 still never refreshes for insufficient_scope', async () => {
+        await warmUp();
+        const listed = await clientWith({ statusCodes: [401, 403] });
+        const i = id();
+        const before = env.auth.stats.tokenRequests;
+        final401(await send({ method: 'GET', url: `forbidden-scope?id=${i}` }, listed));
+        expect(env.hitsOf(i)).toBe(1);
+        expect(env.auth.stats.tokenRequests).toBe(before);
+      });
+
+      it('shouldRefresh replaces the statusCodes check, both ways', async () => {
+        await warmUp();
+        env.auth.expireAll();
+        const never = await clientWith({ shouldRefresh: () => false });
+        const n = id();
+        const before = env.auth.stats.tokenRequests;
+        final401(await send({ method: 'GET', url: `echo?id=${n}` }, never));
+        expect(env.hitsOf(n)).toBe(1);
+        expect(env.auth.stats.tokenRequests).toBe(before);
+
+        const on401 = await clientWith({ statusCodes: [419], shouldRefresh: (r) => r.status === 401 });
+        const y = id();
+        expect(await send({ method: 'GET', url: `echo?id=${y}` }, on401)).toMatchObject({
+          ok: true,
+          status: 200,
+        });
+        expect(env.hitsOf(y)).toBe(2);
+        expect(env.auth.stats.tokenRequests - before).toBe(1);
+      });
     });
 
     for (const phase of ['token expired', 'after a 401'] as const) {

@@ -14,12 +14,14 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AdapterContractClient, AdapterContractFactory, ContractRequest } from './adapterContract.js';
 import { API_BASE_URL, API_ORIGIN, CONTRACT_CLIENT } from './adapterEnvironment.js';
+import { claimsOf, sha256Base64url } from './jwt.js';
+import { heavy } from './quick.js';
 
 /** Tuning of {@link describeDpopContract}. */
 export interface DpopContractOptions {
   /**
    * Size of the expired-token bursts and of the nonce rotation burst.
-   * @default 300
+   * @default 300 (30 with `TOKVAULT_QUICK=1`)
    */
   burst?: number;
 }
@@ -32,19 +34,6 @@ type Outcome =
   | { ok: false; error: unknown; request: ContractRequest };
 
 /** The claims of a compact JWS (read, not verified: the mock server verified it). */
-function claimsOf(jwt: string): Record<string, unknown> {
-  const payload = jwt.split('.')[1] ?? '';
-  const bytes = Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-  return JSON.parse(new TextDecoder().decode(bytes));
-}
-
-async function sha256(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return btoa(String.fromCharCode(...digest))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-}
 
 /**
  * Register the DPoP contract as vitest `describe` blocks (one without and one with server
@@ -66,7 +55,7 @@ export function describeDpopContract(
   factory: AdapterContractFactory,
   options: DpopContractOptions = {},
 ): void {
-  const { burst = 300 } = options;
+  const { burst = heavy(300) } = options;
   for (const nonce of [false, true]) {
     describe(`DPoP contract: ${name}${nonce ? ' (server nonces)' : ''}`, () => {
       let clock = Date.UTC(2026, 0, 1);
@@ -202,7 +191,7 @@ export function describeDpopContract(
           expect(claimsOf(body.dpop!)).toMatchObject({
             htm: request.method,
             htu: `${API_BASE_URL}echo`,
-            ath: await sha256(token.accessToken),
+            ath: await sha256Base64url(token.accessToken),
             iat: Math.floor(clock / 1000),
           });
           if (request.method === 'POST') expect(body.body).toBe('{"a":1}');

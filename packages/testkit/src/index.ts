@@ -38,6 +38,7 @@ export {
 export { CHROMIUM_PATH, launchChromium } from './chromium.js';
 export type { DpopContractOptions } from './dpopContract.js';
 export { describeDpopContract } from './dpopContract.js';
+export { claimsOf, jwtPart, sha256Base64url } from './jwt.js';
 export type {
   OidcLoginResult,
   OidcProviderOptions,
@@ -46,9 +47,11 @@ export type {
   RunningOidcProvider,
 } from './oidcProvider.js';
 export { startOidcProvider } from './oidcProvider.js';
+export { heavy, QUICK_RUN } from './quick.js';
 export type { EchoingTokenServer } from './secretLeaks.js';
 export {
   checkAdapterKeepsSecrets,
+  collectFailures,
   findLeak,
   renderings,
   secretArbitrary,

@@ -96,6 +96,32 @@ export function findLeak(values: unknown[], secrets: string[], clientId = 'app')
   return undefined;
 }
 
+/**
+ * Everything a failure of `act` lets a user print: its rejection (`undefined` if it resolved) and
+ * the payload of every error event of `vault` (`refresh:error`, `session:ended`, `revoke:error`).
+ * Closes `vault` afterwards. Feed the result to {@link findLeak}.
+ *
+ * @example
+ * ```ts
+ * const outputs = await collectFailures(vault, () => vault.getToken());
+ * expect(findLeak(outputs, [clientSecret])).toBeUndefined();
+ * ```
+ */
+export async function collectFailures(vault: TokenVault, act: () => Promise<unknown>): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  for (const type of ['refresh:error', 'session:ended', 'revoke:error'] as const) {
+    vault.on(type, (event) => seen.push(event));
+  }
+  seen.push(
+    await act().then(
+      () => undefined,
+      (error: unknown) => error,
+    ),
+  );
+  await vault.close();
+  return seen;
+}
+
 /** A running {@link startEchoingTokenServer}. */
 export interface EchoingTokenServer {
   /** `http://127.0.0.1:<port>`: every path answers the same way. */

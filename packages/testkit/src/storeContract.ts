@@ -306,14 +306,11 @@ export function describeTokenStoreContract(name: string, factory: StoreContractF
     });
 
     describe('subscribe (where supported)', () => {
-      it("notifies a peer's set and delete; unsubscribe stops notifications", async () => {
+      it("notifies a peer's set and delete; unsubscribe stops notifications", async ({ skip }) => {
         const subscribe = store.subscribe?.bind(store);
+        // Visible in the report: a store without `subscribe` has nothing to check here.
+        if (!subscribe) return skip(`${name} has no subscribe: sharers learn of changes when they next read`);
         const token = sample();
-        if (!subscribe) {
-          await put(other, key, token);
-          expectSameToken(await store.get(key), token);
-          return;
-        }
         const seen: Array<StoredToken | undefined> = [];
         const unsubscribe = subscribe(key, (value) => seen.push(value));
         await put(other, key, token);

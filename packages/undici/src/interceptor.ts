@@ -70,9 +70,6 @@ export function tokenVaultInterceptor(
   vault: TokenVault,
   options: TokenVaultInterceptorOptions = {},
 ): Dispatcher.DispatcherComposeInterceptor {
-  if (options && typeof options === 'object' && 'fetch' in options) {
-    throw new TypeError('tokenVaultInterceptor: option "fetch" is not an option (the dispatcher sends)');
-  }
   const o = resolveAdapterOptions('tokenVaultInterceptor', vault, options, { requireOrigins: true });
   const header = o.header.toLowerCase();
   const call = <T>(fn: () => Promise<T>): Promise<T> => vaultCall.run(vault, fn);

@@ -7,6 +7,7 @@ import {
   classifyVaultError,
   describeAdapterContract,
   describeDpopContract,
+  heavy,
   readContractResponse,
   toFetchBody,
 } from '@tokvault/testkit';
@@ -123,7 +124,7 @@ for (const [version, undici] of [
   };
 
   describeAdapterContract(`undici (${version}, undici.request)`, viaRequest);
-  describeAdapterContract(`undici (${version}, fetch)`, viaFetch, { burst: 200, storm: 150 });
+  describeAdapterContract(`undici (${version}, fetch)`, viaFetch, { burst: heavy(200), storm: heavy(150) });
   describeDpopContract(`undici (${version}, undici.request)`, viaRequest);
-  describeDpopContract(`undici (${version}, fetch)`, viaFetch, { burst: 200 });
+  describeDpopContract(`undici (${version}, fetch)`, viaFetch, { burst: heavy(200) });
 }
