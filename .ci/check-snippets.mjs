@@ -3,7 +3,7 @@
  * Every TypeScript/JavaScript code block in the repository's Markdown is type-checked, and the
  * ones marked runnable are run. Rules and markers: docs/snippets.md.
  *
- *   node .ci/check-snippets.mjs [--no-run] [--keep] [--out=.snippets] [file.md...]
+ *   node .ci/check-snippets.mjs [--no-run] [--keep] [--out=.snippets] [--tsdoc | --no-tsdoc] [file.md | file.ts ...]
  *
  * - Markdown files: every *.md outside node_modules, dist, coverage, .changeset, docs/api and
  *   CHANGELOG.md (or the files given).
@@ -15,12 +15,18 @@
  *   `<!-- snippet: run -->` also executes it with tsx (Node 24), 30 s timeout.
  * - A block that uses ky 2's `prefix` or msw 3's `onUnhandledFrame` must say which major it
  *   needs (e.g. a comment `// ky 2` / `// msw 3`).
- * Errors are reported as `file.md:line`. Exits 1 on any error.
+ * - The ```ts blocks of the `@example` tags of the public packages' TSDoc are type-checked too, in
+ *   a second program (docs/.snippets/tsdoc/) with the public names auto-imported and the reader's
+ *   values declared by .ci/tsdoc-prelude.d.ts (see .ci/tsdoc-examples.mjs). `--no-tsdoc` skips them;
+ *   naming files checks only those (`.md`: Markdown, `.ts`: TSDoc sources); `--tsdoc` adds all
+ *   the TSDoc examples to named Markdown files.
+ * Errors are reported as `file.md:line` (`file.ts:line` for TSDoc). Exits 1 on any error.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tsdocExamples, tsdocModule } from './tsdoc-examples.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -28,7 +34,12 @@ const args = process.argv.slice(2);
 const outDir = join(root, 'docs', args.find((a) => a.startsWith('--out='))?.slice(6) ?? '.snippets');
 const runSnippets = !args.includes('--no-run');
 const keep = args.includes('--keep');
-const only = args.filter((a) => !a.startsWith('--'));
+const named = args.filter((a) => !a.startsWith('--'));
+const only = named.filter((a) => !a.endsWith('.ts'));
+const onlyTsdoc = named.filter((a) => a.endsWith('.ts'));
+const checkTsdoc =
+  onlyTsdoc.length > 0 || args.includes('--tsdoc') || (named.length === 0 && !args.includes('--no-tsdoc'));
+const tsdocDir = join(outDir, 'tsdoc');
 
 const LANGS = { ts: 'ts', typescript: 'ts', tsx: 'tsx', js: 'js', javascript: 'js', mjs: 'js' };
 const MARKERS = new Set(['fragment', 'run']);
@@ -117,7 +128,7 @@ function relativeImports(block) {
   );
 }
 
-const files = only.length > 0 ? only : markdownFiles();
+const files = only.length > 0 ? only : onlyTsdoc.length > 0 ? [] : markdownFiles();
 const errors = [];
 const blocks = [];
 for (const file of files) {
@@ -125,6 +136,10 @@ for (const file of files) {
   errors.push(...r.errors);
   blocks.push(...r.blocks);
 }
+const tsdoc = checkTsdoc
+  ? tsdocExamples(root, tsdocDir, onlyTsdoc.length > 0 ? onlyTsdoc : undefined)
+  : { blocks: [], errors: [] };
+errors.push(...tsdoc.errors);
 
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
@@ -143,6 +158,21 @@ for (const block of blocks) {
   byModule.set(name, block);
   checked.push(block);
 }
+const tsdocChecked = [];
+mkdirSync(tsdocDir, { recursive: true });
+for (const block of tsdoc.blocks) {
+  if (block.marker?.kind === 'fragment') {
+    skipped.push(block);
+    continue;
+  }
+  const slug = block.file.replace(/\.ts$/, '').replace(/[^\w-]+/g, '_');
+  const name = `${slug}_L${block.line}.ts`;
+  const { text, offset } = tsdocModule(block);
+  writeFileSync(join(tsdocDir, name), text);
+  byModule.set(`tsdoc/${name}`, { ...block, line: block.line - offset });
+  tsdocChecked.push(block);
+}
+writeFileSync(join(tsdocDir, 'tsdoc-prelude.d.ts'), readFileSync(join(root, '.ci', 'tsdoc-prelude.d.ts')));
 writeFileSync(
   join(outDir, 'tsconfig.json'),
   `${JSON.stringify(
@@ -163,22 +193,57 @@ writeFileSync(
   )}\n`,
 );
 
-const started = Date.now();
-if (checked.length > 0) {
-  const tsc = spawnSync(
-    process.execPath,
-    [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', outDir],
+writeFileSync(
+  join(tsdocDir, 'tsconfig.json'),
+  `${JSON.stringify(
     {
-      cwd: root,
-      encoding: 'utf8',
+      extends: '../../../tsconfig.base.json',
+      compilerOptions: {
+        moduleDetection: 'force',
+        // The auto-imports do not know a type from a value.
+        verbatimModuleSyntax: false,
+        noUnusedLocals: false,
+        types: ['node'],
+      },
+      include: ['*.ts'],
     },
-  );
-  const out = `${tsc.stdout}${tsc.stderr}`;
+    null,
+    2,
+  )}\n`,
+);
+
+/** Run tsc on a folder, asynchronously (the two programs check in parallel). */
+function tsc(dir) {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('close', (status) => resolve({ status, out }));
+  });
+}
+
+const started = Date.now();
+const programs = await Promise.all([
+  checked.length > 0 ? tsc(outDir) : null,
+  tsdocChecked.length > 0 ? tsc(tsdocDir) : null,
+]);
+for (const result of programs) {
+  if (!result) continue;
+  const { out, status } = result;
   // docs/.snippets/README_L123.ts(4,7): error TS2304: Cannot find name 'x'.
   for (const line of out.split('\n')) {
     const m = /^(.+?)\((\d+),(\d+)\): (.*)$/.exec(line.trim());
-    if (m && byModule.has(basename(m[1]))) {
-      const b = byModule.get(basename(m[1]));
+    const key = m && (/(^|[\\/])tsdoc[\\/][^\\/]+$/.test(m[1]) ? `tsdoc/${basename(m[1])}` : basename(m[1]));
+    if (m && byModule.has(key)) {
+      const b = byModule.get(key);
       errors.push(`${b.file}:${b.line + Number(m[2])}:${m[3]}: ${m[4]}`);
     } else if (/error TS/.test(line)) {
       errors.push(line.trim());
@@ -186,7 +251,7 @@ if (checked.length > 0) {
       errors[errors.length - 1] += `\n    ${line.trim()}`;
     }
   }
-  if (tsc.status !== 0 && !/error TS/.test(out)) errors.push(`tsc failed:\n${out}`);
+  if (status !== 0 && !/error TS/.test(out)) errors.push(`tsc failed:\n${out}`);
 }
 const tscMs = Date.now() - started;
 
@@ -222,7 +287,7 @@ if (runSnippets && errors.length === 0) {
 
 for (const b of skipped) console.log(`SKIP ${b.file}:${b.line} (fragment: ${b.marker.reason})`);
 console.log(
-  `${checked.length} snippets from ${files.length} Markdown files type-checked in ${(tscMs / 1000).toFixed(1)} s; ` +
+  `${checked.length} snippets from ${files.length} Markdown files${checkTsdoc ? ` and ${tsdocChecked.length} TSDoc examples` : ''} type-checked in ${(tscMs / 1000).toFixed(1)} s; ` +
     `${ran} of ${runnable.length} runnable run${errors.length > 0 && ran === 0 && runnable.length > 0 ? ' (not run: fix the errors first)' : ''}; ` +
     `${skipped.length} skipped as fragments`,
 );

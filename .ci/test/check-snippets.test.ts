@@ -10,22 +10,23 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..', '..');
 const dir = join(root, '.tmp', 'snippets-test');
 mkdirSync(dir, { recursive: true });
-const names = ['good', 'bad', 'run', 'norun'];
+const names = ['good', 'bad', 'run', 'norun', 'tsdoc-good', 'tsdoc-bad'];
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
   for (const name of names)
     rmSync(join(root, 'docs', `.snippets-test-${name}`), { recursive: true, force: true });
 });
 
-function check(name: string, markdown: string, ...flags: string[]) {
-  writeFileSync(join(dir, `${name}.md`), markdown);
+function check(name: string, text: string, ...flags: string[]) {
+  const file = name.startsWith('tsdoc') ? `${name}.ts` : `${name}.md`;
+  writeFileSync(join(dir, file), text);
   const r = spawnSync(
     process.execPath,
     [
       join(root, '.ci', 'check-snippets.mjs'),
       `--out=.snippets-test-${name}`,
       ...flags,
-      `.tmp/snippets-test/${name}.md`,
+      `.tmp/snippets-test/${file}`,
     ],
     { cwd: root, encoding: 'utf8' },
   );
@@ -108,5 +109,59 @@ describe('check-snippets', () => {
     expect(r.out).toContain('Error: this snippet ran');
     expect(r.status).toBe(1);
     expect(check('norun', md, '--no-run').status).toBe(0);
+  });
+
+  it('type-checks the TSDoc examples with the public names imported and the reader values declared', () => {
+    const ts = [
+      '/**', // 1
+      ' * Logs the vault.', // 2
+      ' *', // 3
+      ' * @example', // 4
+      ' * ```ts', // 5
+      ' * const token = await vault.getToken();', // 6
+      ' * if (error instanceof TokenRefreshError) log.warn(error.code, token.accessToken);', // 7
+      ' * export const store = createMemoryStore();', // 8
+      ' * ```', // 9
+      ' */', // 10
+      'export const x = 1;', // 11
+      '',
+    ].join('\n');
+    const r = check('tsdoc-good', ts);
+    expect(r.out).toContain('0 snippets from 0 Markdown files and 1 TSDoc examples type-checked');
+    expect(r.status).toBe(0);
+  });
+
+  it('reports TSDoc example errors at file.ts:line:column, skips TSDoc fragments, ignores non-examples', () => {
+    const ts = [
+      '/**', // 1
+      ' * A block outside an example is prose:', // 2
+      ' * ```ts', // 3
+      ' * not checked(', // 4
+      ' * ```', // 5
+      ' * @example', // 6
+      ' * ```ts', // 7
+      ' * const n: number = vault.name;', // 8
+      ' * ```', // 9
+      ' * @example', // 10
+      ' * <!-- snippet: fragment; the body of a function -->', // 11
+      ' * ```ts', // 12
+      ' * return sent;', // 13
+      ' * ```', // 14
+      ' * @example', // 15
+      ' * <!-- snippet: fragment -->', // 16
+      ' * ```ts', // 17
+      ' * return;', // 18
+      ' * ```', // 19
+      ' */', // 20
+      'export const x = 1;', // 21
+      '',
+    ].join('\n');
+    const r = check('tsdoc-bad', ts);
+    const file = '.tmp/snippets-test/tsdoc-bad.ts';
+    expect(r.out).toContain(`${file}:8:7: error TS2322`);
+    expect(r.out).toContain(`SKIP ${file}:12 (fragment: the body of a function)`);
+    expect(r.out).toContain(`${file}:16: "snippet: fragment" needs a reason`);
+    expect(r.out).not.toContain(`${file}:4`);
+    expect(r.status).toBe(1);
   });
 });

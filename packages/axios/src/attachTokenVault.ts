@@ -31,6 +31,7 @@ declare module 'axios' {
      * applies the normal rules (it does not override `origins`).
      * @default undefined
      * @example
+     * <!-- snippet: fragment; an excerpt: `form` comes from the code around it -->
      * ```ts
      * await api.post('/oauth/token', form, { tokenVault: false });
      * ```

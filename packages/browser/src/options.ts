@@ -57,6 +57,7 @@ export interface BrowserStoreOptions {
    * The IndexedDB factory holding the token copy.
    * @default globalThis.indexedDB
    * @example
+   * <!-- snippet: fragment; needs the fake-indexeddb dev dependency of the tests -->
    * ```ts
    * import { indexedDB } from 'fake-indexeddb'; // tests in Node.js
    * createBrowserStore({ indexedDB });

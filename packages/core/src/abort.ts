@@ -39,6 +39,7 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
  * caller waits for must keep it alive); delays beyond ~24.8 days are capped.
  *
  * @example
+ * <!-- snippet: fragment; an excerpt: `renewLease` comes from the code around it -->
  * ```ts
  * const timer = unrefTimer(() => void renewLease(), 3_000);
  * clearTimeout(timer);
@@ -54,6 +55,7 @@ export function unrefTimer(callback: () => void, ms: number): ReturnType<typeof 
  * Wait `ms` milliseconds (unref'd timer), or reject with `signal.reason` on abort.
  *
  * @example
+ * <!-- snippet: fragment; an excerpt: `controller` comes from the code around it -->
  * ```ts
  * await sleep(250, controller.signal);
  * ```

@@ -55,6 +55,7 @@ export interface AdapterOptions<TResponse = Response> {
    * Decide yourself whether a response calls for a refresh; replaces the `statusCodes` check.
    * @default undefined (use `statusCodes`)
    * @example
+   * <!-- snippet: fragment; an excerpt: its parameters are typed by the code around it -->
    * ```ts
    * shouldRefresh: (response) => response.status === 401 || response.headers.get('x-token-expired') === '1'
    * ```
@@ -73,6 +74,7 @@ export interface AdapterOptions<TResponse = Response> {
    * Build the header value from the token.
    * @default (token) => `${token.tokenType} ${token.accessToken}`
    * @example
+   * <!-- snippet: fragment; an excerpt: its parameters are typed by the code around it -->
    * ```ts
    * formatHeader: (token) => `Token ${token.accessToken}`
    * ```
@@ -106,6 +108,7 @@ export interface AdapterContext {
    * and ky take `fetch`). Any other key is an unknown option: each adapter accepts exactly its own.
    * @default undefined (the shared options only)
    * @example
+   * <!-- snippet: fragment; an excerpt: its parameters are typed by the code around it -->
    * ```ts
    * ownOptions: { fetch: [(value) => typeof value === 'function', 'a function'] }
    * ```
@@ -340,7 +343,7 @@ export function isAllowedOrigin(
  * @param base - the request's base URL when `origins` derives from it (ky), as for {@link isAllowedOrigin}.
  * @example
  * ```ts
- * if (isRefreshWorthy(resolved, response)) { … refresh and retry once … }
+ * if (isRefreshWorthy(resolved, response)) retryOnce(); // refresh and retry once
  * ```
  */
 export function isRefreshWorthy<TResponse extends { readonly status: number; readonly headers?: unknown }>(

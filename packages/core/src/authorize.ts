@@ -80,6 +80,7 @@ export function responseHeader(headers: unknown, name: string): string | undefin
  * @param url - the request URL (its origin keys the nonce).
  * @param refreshWorthy - whether the response calls for a refresh (`isRefreshWorthy`), asked only when it matters.
  * @example
+ * <!-- snippet: fragment; an excerpt: `spent` comes from the code around it -->
  * ```ts
  * const step = resendStep(o, url, response, spent, () => isRefreshWorthy(o, response));
  * if (step === 'refresh') token = await vault.refresh({ staleToken: token });

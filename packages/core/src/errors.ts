@@ -5,6 +5,13 @@
  * from any copy of this module.
  */
 
+/**
+ * Where each error `code` is explained: `docs/troubleshooting.md` has one `### <code>` heading per
+ * code, so `#<code>` is a stable link to it (the codes are lower case, as GitHub's anchors are).
+ * The full URL costs 75 B gzipped in the main entry; no shorter form is still a link.
+ */
+const TROUBLESHOOTING = 'https://github.com/tokvault/tokvault/blob/main/docs/troubleshooting.md#';
+
 /** The global symbol that brands the class named `name` and its subclasses. */
 const brandOf = (name: string): symbol => Symbol.for(`tokvault.error.${name}`);
 
@@ -92,6 +99,10 @@ export interface TokenRefreshErrorOptions {
  * A token refresh failed. Every caller that waited for that refresh rejects with the same
  * instance; the failure is not cached, the next call tries again.
  *
+ * With a `code`, the `message` ends with a link to that code's entry in the troubleshooting guide
+ * (`(https://github.com/tokvault/tokvault/blob/main/docs/troubleshooting.md#invalid_grant)`), so
+ * `console.log(error)` and `String(error)` show where to read what it means and what to do.
+ *
  * Safe to print: no token, refresh token, client secret, client assertion or Basic credential
  * (in any encoding) appears in its `message`, `stack`, `cause` chain, `String()`,
  * `JSON.stringify()`, `util.inspect()` at any depth (without `showHidden`) or `console.log()`.
@@ -120,7 +131,7 @@ export class TokenRefreshError extends TokVaultError {
 
   constructor(message: string, options: TokenRefreshErrorOptions = {}) {
     // `Error` sets `cause` only when `options` has one.
-    super(message, options);
+    super(options.code ? `${message} (${TROUBLESHOOTING}${options.code})` : message, options);
     this.retryable = options.retryable ?? true;
     this.code = options.code;
     this.retryAfterMs = options.retryAfterMs;

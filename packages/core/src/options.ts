@@ -12,6 +12,7 @@ import type { OAuthTokenResponse, Token, TokenResponse } from './token.js';
  * What the vault passes to `fetchToken`.
  *
  * @example
+ * <!-- snippet: fragment; an excerpt: `parse`, `passwordGrant`, `refreshGrant` come from the code around it -->
  * ```ts
  * const fetchToken: FetchToken = async ({ signal, reason, previous }) => {
  *   const grant = previous?.refreshToken ? refreshGrant(previous.refreshToken) : passwordGrant();

@@ -247,6 +247,7 @@ export function redactText(text: string, secrets: Iterable<string | undefined>):
  * replaced by their redacted copies. Fields that cannot be written are left alone.
  *
  * @example
+ * <!-- snippet: fragment; an excerpt: `previous` comes from the code around it -->
  * ```ts
  * redactInPlace(error, [previous?.refreshToken]);
  * ```

@@ -23,6 +23,7 @@ const BODY_HEADERS = [
  * The request a redirect answered, as {@link followRedirects} needs it.
  *
  * @example
+ * <!-- snippet: fragment; an excerpt: `data` comes from the code around it -->
  * ```ts
  * const hop: RedirectHop = { url, method: 'POST', headers, signal, body: JSON.stringify(data) };
  * ```
@@ -92,6 +93,7 @@ export function manualRedirects(redirect: RequestRedirect | undefined): boolean 
  * @throws TypeError as fetch fails: too many redirects, a non-HTTP(S) target, or a 307/308 for
  *   a body that cannot be sent again.
  * @example
+ * <!-- snippet: fragment; an excerpt: `policy` comes from the code around it -->
  * ```ts
  * const first = await fetch(url, { ...init, headers, redirect: 'manual' });
  * const response = await followRedirects(first, { url, method, headers, signal, body }, policy);
@@ -155,6 +157,7 @@ type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
  * input is read once (`blob()`) so that a 307/308 can send it again, as fetch does.
  *
  * @example
+ * <!-- snippet: fragment; an excerpt: `origins` comes from the code around it -->
  * ```ts
  * const guarded = redirectSafeFetch(globalThis.fetch, 'Authorization', (url) => isAllowedOrigin(url, origins));
  * const response = await guarded('https://api.example.com/me', { headers: { Authorization: 'Bearer …' } });

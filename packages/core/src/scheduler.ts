@@ -28,6 +28,7 @@ export interface Scheduler {
  * `unref()`ed: it never keeps a process alive.
  *
  * @example
+ * <!-- snippet: fragment; an excerpt: `startRefresh` comes from the code around it -->
  * ```ts
  * const scheduler = createScheduler(options.keepFresh, options.now, () => startRefresh('keep-fresh'));
  * ```

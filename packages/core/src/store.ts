@@ -46,6 +46,7 @@ export interface StoredToken {
  * Handed to the task that runs under a store lock.
  *
  * @example
+ * <!-- snippet: fragment; an excerpt: `obtain` comes from the code around it -->
  * ```ts
  * await store.withLock('api', async (lock) => {
  *   const token = await obtain({ signal: lock.signal });
@@ -67,6 +68,7 @@ export interface TokenStoreLock {
  * Options of {@link TokenStore.withLock}.
  *
  * @example
+ * <!-- snippet: fragment; an excerpt: `task` comes from the code around it -->
  * ```ts
  * await store.withLock('api', task, { signal: AbortSignal.timeout(5_000) });
  * ```
@@ -85,6 +87,7 @@ export interface WithLockOptions<T = unknown> {
    * instead of taking the lock one by one. A rejection counts as `undefined`. Stores may ignore it.
    * @default undefined (every caller runs its task under the lock)
    * @example
+   * <!-- snippet: fragment; an excerpt: `refresh`, `replaced` come from the code around it -->
    * ```ts
    * await store.withLock('api', refresh, {
    *   shortcut: async () => {

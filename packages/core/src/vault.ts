@@ -47,6 +47,7 @@ export interface GetTokenOptions {
  * Options of {@link TokenVault.refresh}.
  *
  * @example
+ * <!-- snippet: fragment; an excerpt: `sent` comes from the code around it -->
  * ```ts
  * // the request carried `sent` and got a 401:
  * const fresh = await vault.refresh({ staleToken: sent, signal: request.signal });

@@ -34,7 +34,8 @@ describe('network errors name their reason in the top-level message', () => {
     expect(error).toBeInstanceOf(TokenRefreshError);
     expect(error).toMatchObject({ code: 'network_error', retryable: true });
     expect((error as Error).message).toBe(
-      `token request to http://127.0.0.1:${port}/token failed: network error (fetch failed: connect ECONNREFUSED 127.0.0.1:${port})`,
+      `token request to http://127.0.0.1:${port}/token failed: network error (fetch failed: connect ECONNREFUSED 127.0.0.1:${port}) ` +
+        '(https://github.com/tokvault/tokvault/blob/main/docs/troubleshooting.md#network_error)',
     );
     // The fetch error is still there, as a (redacted) copy.
     expect((error as Error).cause).toMatchObject({ name: 'TypeError', message: 'fetch failed' });

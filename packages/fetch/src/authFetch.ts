@@ -34,6 +34,7 @@ export interface AuthFetchOptions extends AdapterOptions<Response> {
  * `RequestInit` plus the per-request opt-out.
  *
  * @example
+ * <!-- snippet: fragment; an excerpt: `authFetch` comes from the code around it -->
  * ```ts
  * await authFetch('https://api.example.com/health', { tokenVault: false }); // no token, no refresh
  * ```
@@ -50,6 +51,7 @@ export interface AuthFetchInit extends RequestInit {
  * A function with `fetch`'s signature that authorises requests with the vault's token.
  *
  * @example
+ * <!-- snippet: fragment; an excerpt: `authFetch` comes from the code around it -->
  * ```ts
  * const response = await authFetch('https://api.example.com/me');
  * ```

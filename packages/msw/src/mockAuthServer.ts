@@ -112,6 +112,7 @@ export interface MockAuthServer {
    * at a real API. Counted in `stats` like `protect`. Needs `accessTokenFormat: 'jwt'`.
    *
    * @example
+   * <!-- snippet: fragment; the body of a handler: its `return` answers the request -->
    * ```ts
    * const checked = await auth.verifyAccessToken(token, { audience: 'https://api.example.com', scopes: ['read'] });
    * if (!checked.ok) return checked.response; // 401 invalid_token or 403 insufficient_scope

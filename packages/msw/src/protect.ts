@@ -21,6 +21,7 @@ import { checkVerifyOptions, judgeJwtAccessToken } from './verifyAccessToken.js'
  * Options of `protect`.
  *
  * @example
+ * <!-- snippet: fragment; an excerpt: `resolver` comes from the code around it -->
  * ```ts
  * http.delete('https://api.example.com/items/:id', auth.protect(resolver, { scopes: ['write'] }));
  * ```
@@ -77,6 +78,7 @@ export interface MockAuthInfo {
  * The resolver `protect` wraps: an MSW HTTP resolver whose `info` also carries `auth`.
  *
  * @example
+ * <!-- snippet: fragment; an excerpt: `mock` comes from the code around it -->
  * ```ts
  * const me: ProtectedResolver = ({ auth }) => HttpResponse.json({ client: auth.clientId });
  * http.get('https://api.example.com/me', mock.protect(me));

@@ -61,6 +61,7 @@ export interface VerifiedAccessToken {
  * `insufficient_scope`, with `WWW-Authenticate: Bearer ...`).
  *
  * @example
+ * <!-- snippet: fragment; the body of a handler: its `return` answers the request -->
  * ```ts
  * const checked = await auth.verifyAccessToken(token, { audience });
  * if (!checked.ok) return checked.response;

@@ -22,6 +22,7 @@ export const WHOLE_SECOND_S = 1;
  * second, or, with no `expiresIn`, `expiresAt` from the access token's JWT `exp` claim.
  *
  * @example
+ * <!-- snippet: fragment; an excerpt: `jwtWithExp` comes from the code around it -->
  * ```ts
  * serverLifetime({ accessToken: 'opaque', expiresIn: 3600 }); // { …, expiresIn: 3599 }
  * serverLifetime({ accessToken: jwtWithExp }); // { …, expiresAt: exp * 1000 }
