@@ -5,7 +5,7 @@
  * (the `response` of a client, the `options` of a helper) is `any`: the example still type-checks
  * everything it calls on the package.
  */
-import type { FetchToken, TokenStore, TokenVault } from '@tokvault/core';
+import type { Dpop, FetchToken, TokenStore, TokenVault } from '@tokvault/core';
 import type { MockAuthServer } from '@tokvault/msw';
 
 declare global {
@@ -17,6 +17,8 @@ declare global {
   const store: TokenStore;
   /** The vault's `fetchToken`. */
   const fetchToken: FetchToken;
+  /** The app's DPoP key (`createDpop()`). */
+  const dpop: Dpop;
   /** A signal of the caller. */
   const signal: AbortSignal;
   /** The mock authorization server of `@tokvault/msw` (with `dpop` on). */

@@ -31,8 +31,8 @@ declare module 'axios' {
      * applies the normal rules (it does not override `origins`).
      * @default undefined
      * @example
-     * <!-- snippet: fragment; an excerpt: `form` comes from the code around it -->
      * ```ts
+     * declare const form: URLSearchParams; // the token request's body
      * await api.post('/oauth/token', form, { tokenVault: false });
      * ```
      */

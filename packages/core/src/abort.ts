@@ -39,8 +39,8 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
  * caller waits for must keep it alive); delays beyond ~24.8 days are capped.
  *
  * @example
- * <!-- snippet: fragment; an excerpt: `renewLease` comes from the code around it -->
  * ```ts
+ * declare function renewLease(): Promise<void>;
  * const timer = unrefTimer(() => void renewLease(), 3_000);
  * clearTimeout(timer);
  * ```
@@ -55,8 +55,8 @@ export function unrefTimer(callback: () => void, ms: number): ReturnType<typeof 
  * Wait `ms` milliseconds (unref'd timer), or reject with `signal.reason` on abort.
  *
  * @example
- * <!-- snippet: fragment; an excerpt: `controller` comes from the code around it -->
  * ```ts
+ * const controller = new AbortController();
  * await sleep(250, controller.signal);
  * ```
  */

@@ -55,7 +55,7 @@ export interface AdapterOptions<TResponse = Response> {
    * Decide yourself whether a response calls for a refresh; replaces the `statusCodes` check.
    * @default undefined (use `statusCodes`)
    * @example
-   * <!-- snippet: fragment; an excerpt: its parameters are typed by the code around it -->
+   * <!-- snippet: fragment; an option's value: the option's type gives its parameter's -->
    * ```ts
    * shouldRefresh: (response) => response.status === 401 || response.headers.get('x-token-expired') === '1'
    * ```
@@ -74,7 +74,7 @@ export interface AdapterOptions<TResponse = Response> {
    * Build the header value from the token.
    * @default (token) => `${token.tokenType} ${token.accessToken}`
    * @example
-   * <!-- snippet: fragment; an excerpt: its parameters are typed by the code around it -->
+   * <!-- snippet: fragment; an option's value: the option's type gives its parameter's -->
    * ```ts
    * formatHeader: (token) => `Token ${token.accessToken}`
    * ```
@@ -108,7 +108,7 @@ export interface AdapterContext {
    * and ky take `fetch`). Any other key is an unknown option: each adapter accepts exactly its own.
    * @default undefined (the shared options only)
    * @example
-   * <!-- snippet: fragment; an excerpt: its parameters are typed by the code around it -->
+   * <!-- snippet: fragment; an option's value: the option's type gives its parameter's -->
    * ```ts
    * ownOptions: { fetch: [(value) => typeof value === 'function', 'a function'] }
    * ```

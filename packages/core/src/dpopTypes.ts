@@ -18,7 +18,6 @@ export type DpopAlgorithm = 'ES256' | 'RS256' | 'EdDSA';
  * `createTokenVault({ dpop })`; sources and adapters use it from there.
  *
  * @example
- * <!-- snippet: fragment; an excerpt: `dpop` comes from the code around it -->
  * ```ts
  * const proof = await dpop.proof('GET', 'https://api.example.com/me', token.accessToken);
  * ```

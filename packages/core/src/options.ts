@@ -12,8 +12,10 @@ import type { OAuthTokenResponse, Token, TokenResponse } from './token.js';
  * What the vault passes to `fetchToken`.
  *
  * @example
- * <!-- snippet: fragment; an excerpt: `parse`, `passwordGrant`, `refreshGrant` come from the code around it -->
  * ```ts
+ * declare function refreshGrant(refreshToken: string): URLSearchParams; // your token request bodies
+ * declare function passwordGrant(): URLSearchParams;
+ * declare function parse(body: unknown): TokenResponse; // your response parser
  * const fetchToken: FetchToken = async ({ signal, reason, previous }) => {
  *   const grant = previous?.refreshToken ? refreshGrant(previous.refreshToken) : passwordGrant();
  *   const res = await fetch(tokenUrl, { method: 'POST', body: grant, signal });

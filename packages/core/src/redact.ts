@@ -247,9 +247,9 @@ export function redactText(text: string, secrets: Iterable<string | undefined>):
  * replaced by their redacted copies. Fields that cannot be written are left alone.
  *
  * @example
- * <!-- snippet: fragment; an excerpt: `previous` comes from the code around it -->
  * ```ts
- * redactInPlace(error, [previous?.refreshToken]);
+ * declare const previous: Token | undefined; // the token being refreshed
+ * if (error instanceof TokVaultError) redactInPlace(error, [previous?.accessToken, previous?.refreshToken]);
  * ```
  */
 export function redactInPlace(error: Error, secrets: Iterable<string | undefined>): void {

@@ -23,8 +23,8 @@ const BODY_HEADERS = [
  * The request a redirect answered, as {@link followRedirects} needs it.
  *
  * @example
- * <!-- snippet: fragment; an excerpt: `data` comes from the code around it -->
  * ```ts
+ * declare const data: unknown; // the request's payload
  * const hop: RedirectHop = { url, method: 'POST', headers, signal, body: JSON.stringify(data) };
  * ```
  */
@@ -157,8 +157,8 @@ type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
  * input is read once (`blob()`) so that a 307/308 can send it again, as fetch does.
  *
  * @example
- * <!-- snippet: fragment; an excerpt: `origins` comes from the code around it -->
  * ```ts
+ * const origins = ['https://api.example.com'];
  * const guarded = redirectSafeFetch(globalThis.fetch, 'Authorization', (url) => isAllowedOrigin(url, origins));
  * const response = await guarded('https://api.example.com/me', { headers: { Authorization: 'Bearer …' } });
  * ```

@@ -28,8 +28,8 @@ export interface Scheduler {
  * `unref()`ed: it never keeps a process alive.
  *
  * @example
- * <!-- snippet: fragment; an excerpt: `startRefresh` comes from the code around it -->
  * ```ts
+ * declare function startRefresh(reason: 'keep-fresh'): void;
  * const scheduler = createScheduler(options.keepFresh, options.now, () => startRefresh('keep-fresh'));
  * ```
  */

@@ -46,8 +46,8 @@ export interface StoredToken {
  * Handed to the task that runs under a store lock.
  *
  * @example
- * <!-- snippet: fragment; an excerpt: `obtain` comes from the code around it -->
  * ```ts
+ * declare function obtain(context: { signal: AbortSignal }): Promise<StoredToken>; // your token request
  * await store.withLock('api', async (lock) => {
  *   const token = await obtain({ signal: lock.signal });
  *   await lock.set(token);
@@ -68,8 +68,8 @@ export interface TokenStoreLock {
  * Options of {@link TokenStore.withLock}.
  *
  * @example
- * <!-- snippet: fragment; an excerpt: `task` comes from the code around it -->
  * ```ts
+ * declare function task(lock: TokenStoreLock): Promise<void>;
  * await store.withLock('api', task, { signal: AbortSignal.timeout(5_000) });
  * ```
  */
@@ -87,8 +87,9 @@ export interface WithLockOptions<T = unknown> {
    * instead of taking the lock one by one. A rejection counts as `undefined`. Stores may ignore it.
    * @default undefined (every caller runs its task under the lock)
    * @example
-   * <!-- snippet: fragment; an excerpt: `refresh`, `replaced` come from the code around it -->
    * ```ts
+   * declare function refresh(lock: TokenStoreLock): Promise<StoredToken>;
+   * declare const replaced: string; // the access token this refresh replaces
    * await store.withLock('api', refresh, {
    *   shortcut: async () => {
    *     const shared = await store.get('api');

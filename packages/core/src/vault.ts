@@ -47,8 +47,8 @@ export interface GetTokenOptions {
  * Options of {@link TokenVault.refresh}.
  *
  * @example
- * <!-- snippet: fragment; an excerpt: `sent` comes from the code around it -->
  * ```ts
+ * declare const sent: Token; // the token the request carried
  * // the request carried `sent` and got a 401:
  * const fresh = await vault.refresh({ staleToken: sent, signal: request.signal });
  * ```

@@ -34,8 +34,8 @@ export interface AuthFetchOptions extends AdapterOptions<Response> {
  * `RequestInit` plus the per-request opt-out.
  *
  * @example
- * <!-- snippet: fragment; an excerpt: `authFetch` comes from the code around it -->
  * ```ts
+ * const authFetch = createAuthFetch(vault, { origins: ['https://api.example.com'] });
  * await authFetch('https://api.example.com/health', { tokenVault: false }); // no token, no refresh
  * ```
  */
@@ -51,8 +51,8 @@ export interface AuthFetchInit extends RequestInit {
  * A function with `fetch`'s signature that authorises requests with the vault's token.
  *
  * @example
- * <!-- snippet: fragment; an excerpt: `authFetch` comes from the code around it -->
  * ```ts
+ * const authFetch = createAuthFetch(vault, { origins: ['https://api.example.com'] });
  * const response = await authFetch('https://api.example.com/me');
  * ```
  */

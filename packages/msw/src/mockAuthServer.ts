@@ -112,10 +112,13 @@ export interface MockAuthServer {
    * at a real API. Counted in `stats` like `protect`. Needs `accessTokenFormat: 'jwt'`.
    *
    * @example
-   * <!-- snippet: fragment; the body of a handler: its `return` answers the request -->
    * ```ts
-   * const checked = await auth.verifyAccessToken(token, { audience: 'https://api.example.com', scopes: ['read'] });
-   * if (!checked.ok) return checked.response; // 401 invalid_token or 403 insufficient_scope
+   * http.get('https://api.example.com/items', async ({ request }) => {
+   *   const token = request.headers.get('Authorization')?.replace(/^Bearer /, '') ?? '';
+   *   const checked = await auth.verifyAccessToken(token, { audience: 'https://api.example.com', scopes: ['read'] });
+   *   if (!checked.ok) return checked.response; // 401 invalid_token or 403 insufficient_scope
+   *   return HttpResponse.json({ user: checked.claims.sub });
+   * });
    * ```
    */
   verifyAccessToken(token: string, options?: VerifyAccessTokenOptions): Promise<AccessTokenVerification>;

@@ -21,9 +21,9 @@ import { checkVerifyOptions, judgeJwtAccessToken } from './verifyAccessToken.js'
  * Options of `protect`.
  *
  * @example
- * <!-- snippet: fragment; an excerpt: `resolver` comes from the code around it -->
  * ```ts
- * http.delete('https://api.example.com/items/:id', auth.protect(resolver, { scopes: ['write'] }));
+ * const remove = () => new HttpResponse(null, { status: 204 });
+ * http.delete('https://api.example.com/items/:id', auth.protect(remove, { scopes: ['write'] }));
  * ```
  */
 export interface ProtectOptions {
@@ -78,10 +78,9 @@ export interface MockAuthInfo {
  * The resolver `protect` wraps: an MSW HTTP resolver whose `info` also carries `auth`.
  *
  * @example
- * <!-- snippet: fragment; an excerpt: `mock` comes from the code around it -->
  * ```ts
  * const me: ProtectedResolver = ({ auth }) => HttpResponse.json({ client: auth.clientId });
- * http.get('https://api.example.com/me', mock.protect(me));
+ * http.get('https://api.example.com/me', auth.protect(me));
  * ```
  */
 export type ProtectedResolver<

@@ -61,10 +61,12 @@ export interface VerifiedAccessToken {
  * `insufficient_scope`, with `WWW-Authenticate: Bearer ...`).
  *
  * @example
- * <!-- snippet: fragment; the body of a handler: its `return` answers the request -->
  * ```ts
- * const checked = await auth.verifyAccessToken(token, { audience });
- * if (!checked.ok) return checked.response;
+ * async function answer(token: string): Promise<Response> {
+ *   const checked = await auth.verifyAccessToken(token, { audience: 'https://api.example.com' });
+ *   if (!checked.ok) return checked.response;
+ *   return Response.json({ user: checked.claims.sub });
+ * }
  * ```
  */
 export interface RejectedAccessToken {

@@ -31,9 +31,11 @@ export const LOCK_LOST = 'lock_lost';
  * a closed store stays closed).
  *
  * @example
- * <!-- snippet: fragment; the body of a handler: its `return` answers the request -->
  * ```ts
- * if (error instanceof TokenRefreshError && error.code === STORE_CLOSED) return; // shutting down
+ * function onRefreshError(error: unknown): void {
+ *   if (error instanceof TokenRefreshError && error.code === STORE_CLOSED) return; // shutting down
+ *   throw error;
+ * }
  * ```
  */
 export const STORE_CLOSED = 'store_closed';

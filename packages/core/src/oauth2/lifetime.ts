@@ -22,8 +22,8 @@ export const WHOLE_SECOND_S = 1;
  * second, or, with no `expiresIn`, `expiresAt` from the access token's JWT `exp` claim.
  *
  * @example
- * <!-- snippet: fragment; an excerpt: `jwtWithExp` comes from the code around it -->
  * ```ts
+ * declare const jwtWithExp: string; // a JWT access token with an `exp` claim
  * serverLifetime({ accessToken: 'opaque', expiresIn: 3600 }); // { …, expiresIn: 3599 }
  * serverLifetime({ accessToken: jwtWithExp }); // { …, expiresAt: exp * 1000 }
  * ```
