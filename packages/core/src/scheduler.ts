@@ -4,11 +4,12 @@
  */
 import { MAX_TIMER_MS, unrefTimer } from './abort.js';
 import type { Entry } from './expiry.js';
+import { backoffDelay } from './retry.js';
 
 /** Floor of a keepFresh delay and of the pause after a failed refresh. */
 const MIN_DELAY_MS = 1_000;
-/** Ceiling of the backoff after consecutive failed refreshes. */
-const MAX_BACKOFF_MS = 60_000;
+/** The backoff after consecutive failed refreshes: from 1 s, at most 60 s. */
+const PAUSE = { baseDelayMs: MIN_DELAY_MS, maxDelayMs: 60_000 };
 
 /** The vault's view of its own refresh timing. */
 export interface Scheduler {
@@ -64,7 +65,7 @@ export function createScheduler(keepFresh: boolean, now: () => number, fire: () 
       failures += 1;
       const time = now();
       const hardAt = entry?.hardAt ?? Infinity;
-      let delay = Math.random() * Math.min(MAX_BACKOFF_MS, MIN_DELAY_MS * 2 ** failures);
+      let delay = backoffDelay(PAUSE, failures);
       if (hardAt > time) delay = Math.min(delay, (hardAt - time) / 2);
       pausedUntil = time + Math.max(MIN_DELAY_MS, delay);
       arm(entry);
