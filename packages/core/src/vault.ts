@@ -12,7 +12,7 @@ import { type Entry, phaseOf, toEntry } from './expiry.js';
 import { fetchWithRetry, toRefreshError } from './fetchWithRetry.js';
 import { resolveOptions, type TokenVaultOptions } from './options.js';
 import { createScheduler } from './scheduler.js';
-import type { StoredToken } from './store.js';
+import type { StoredToken, TokenStoreLock } from './store.js';
 import {
   createToken,
   normalizeToken,
@@ -234,6 +234,12 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
   const catchUp = store && createCatchUp(store, name, o.refreshTimeoutMs, (e, t) => storeError(e, 'set', t));
   /** While a caller waits for the refresh in flight, it keeps the process alive (see `join`). */
   let hold: (() => () => void) | undefined;
+  /** The access token this vault last wrote to the store: its echo is no news (see `subscribe`). */
+  let written: string | undefined;
+  const write = (lock: TokenStoreLock, stored: StoredToken) => {
+    written = stored.accessToken;
+    return lock.set(stored);
+  };
 
   function adopt(next: Entry | undefined): void {
     entry = next;
@@ -244,6 +250,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
   /** Forget the token; a refresh in flight still answers its waiters but is not cached. */
   function forget(reason: 'invalidate' | 'store', announce: boolean): void {
     epoch += 1;
+    written = undefined;
     catchUp?.clear();
     adopt(undefined);
     if (announce) emitter.emit('token:cleared', { name, reason });
@@ -315,7 +322,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
               if (epoch === startedEpoch && !signal.aborted) {
                 const stored = { ...fetched.token, obtainedAt: fetched.obtainedAt };
                 try {
-                  await lock.set(stored);
+                  await write(lock, stored);
                   catchUp?.clear();
                 } catch (error) {
                   // The token (and its rotated refresh token) exists only here: keep it, serve it.
@@ -458,6 +465,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       if (entry) forget('store', true);
     } else if (
       shared &&
+      stored.accessToken !== written &&
       stored.accessToken !== entry?.token.accessToken &&
       stored.accessToken !== ended?.accessToken
     ) {
@@ -525,7 +533,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       ended = undefined;
       catchUp?.clear();
       adopt(toEntry(token, sentAt, o));
-      await store?.withLock(name, (lock) => lock.set({ ...token, obtainedAt: sentAt }));
+      await store?.withLock(name, (lock) => write(lock, { ...token, obtainedAt: sentAt }));
       return token;
     },
     on: emitter.on,
