@@ -78,7 +78,9 @@ describe('vault on a shared store', () => {
     const { vault: writer } = vaultOn(store);
     const { vault: peer } = vaultOn(store);
     const seen: string[] = [];
-    store.subscribe?.('default', (stored) => seen.push(`${stored?.accessToken}, writer holds ${writer.peek()?.accessToken}`));
+    store.subscribe?.('default', (stored) =>
+      seen.push(`${stored?.accessToken}, writer holds ${writer.peek()?.accessToken}`),
+    );
     const first = writer.setTokens({ accessToken: 'first', expiresIn: 3600 });
     const second = writer.setTokens({ accessToken: 'second', expiresIn: 3600 });
     await Promise.all([first, second]);
