@@ -2,7 +2,7 @@
  * When the vault refreshes on its own: the `keepFresh` timer, and the backoff that pauses
  * background and timer-driven refreshes after failures while the cached token is still valid.
  */
-import { MAX_TIMER_MS, unrefTimer } from './abort.js';
+import { MAX_TIMER_MS, type Timers, unrefTimer } from './abort.js';
 import type { Entry } from './expiry.js';
 import { backoffDelay } from './retry.js';
 
@@ -30,16 +30,19 @@ export interface Scheduler {
  *
  * @example
  * ```ts
- * const scheduler = createScheduler(options.keepFresh, options.now, () => startRefresh('keep-fresh'));
+ * const scheduler = createScheduler(options, () => startRefresh('keep-fresh'));
  * ```
  */
-export function createScheduler(keepFresh: boolean, now: () => number, fire: () => void): Scheduler {
+export function createScheduler(
+  { keepFresh, now, timers }: { keepFresh: boolean; now: () => number; timers: Timers },
+  fire: () => void,
+): Scheduler {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
   let pausedUntil = -Infinity;
 
   function arm(entry: Entry | undefined): void {
-    clearTimeout(timer);
+    timers.clearTimeout(timer);
     if (!keepFresh || !entry || entry.softAt === Infinity) return;
     const { softAt, hardAt } = entry;
     let at = pausedUntil;
@@ -51,7 +54,7 @@ export function createScheduler(keepFresh: boolean, now: () => number, fire: () 
     }
     const delay = Math.max(MIN_DELAY_MS, at - now());
     // A timer cannot wait longer than MAX_TIMER_MS: wait in steps.
-    timer = unrefTimer(delay > MAX_TIMER_MS ? () => arm(entry) : fire, delay);
+    timer = unrefTimer(delay > MAX_TIMER_MS ? () => arm(entry) : fire, delay, timers);
   }
 
   return {

@@ -224,14 +224,15 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
    * from the store. `accessToken` is the token that was being replaced.
    */
   let ended: { error: TokenRefreshError; accessToken: string | undefined } | undefined;
-  const scheduler = createScheduler(o.keepFresh, now, () => {
+  const scheduler = createScheduler(o, () => {
     void startRefresh('keep-fresh');
   });
   /** The store missed a token from `fetchToken` (write or lock release failed): say so, secret-free. */
   const storeError = (error: unknown, operation: 'set' | 'release', token: StoredToken) =>
     emitter.emit('store:error', { name, operation, error: toRefreshError(error, name, createToken(token)) });
   /** Writes a token the store missed, later; set when the vault has a store. */
-  const catchUp = store && createCatchUp(store, name, o.refreshTimeoutMs, (e, t) => storeError(e, 'set', t));
+  const catchUp =
+    store && createCatchUp(store, name, o.refreshTimeoutMs, (e, t) => storeError(e, 'set', t), o.timers);
   /** While a caller waits for the refresh in flight, it keeps the process alive (see `join`). */
   let hold: (() => () => void) | undefined;
   /** The access token this vault last wrote to the store: its echo is no news (see `subscribe`). */
@@ -283,6 +284,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     const timer = unrefTimer(
       () => controller.abort(new RefreshTimeoutError(name, o.refreshTimeoutMs)),
       o.refreshTimeoutMs,
+      o.timers,
     );
     let waiting = 0;
     hold = () => {
@@ -357,7 +359,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     flight = promise;
     abortFlight = controller;
     const land = () => {
-      clearTimeout(timer);
+      o.timers.clearTimeout(timer);
       if (flight === promise) {
         flight = undefined;
         abortFlight = undefined;
