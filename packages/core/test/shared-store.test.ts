@@ -73,7 +73,7 @@ describe('vault on a shared store', () => {
     expect(await store.get('default')).toBeUndefined();
   });
 
-  it('the store does not echo a write back to its writer: the last setTokens wins; a peer hears every write', async () => {
+  it("a vault ignores the store's echo of its own write: the last setTokens wins; a peer hears every write", async () => {
     const store = createMemoryStore();
     const { vault: writer } = vaultOn(store);
     const { vault: peer } = vaultOn(store);
