@@ -31,6 +31,20 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
   });
 }
 
+/**
+ * The timers of a vault: its keepFresh schedule, refresh timeout, retry sleeps and store
+ * catch-up all use them. `globalThis` is one; tests may pass their own.
+ *
+ * @example
+ * ```ts
+ * const timers: Timers = { setTimeout: (run, ms) => setTimeout(run, ms), clearTimeout };
+ * ```
+ */
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): ReturnType<typeof setTimeout>;
+  clearTimeout(timer: ReturnType<typeof setTimeout> | undefined): void;
+}
+
 /** Longest delay a timer supports (about 24.8 days); a longer one would fire at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -45,8 +59,12 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
  * clearTimeout(timer);
  * ```
  */
-export function unrefTimer(callback: () => void, ms: number): ReturnType<typeof setTimeout> {
-  const timer = setTimeout(callback, Math.min(ms, MAX_TIMER_MS));
+export function unrefTimer(
+  callback: () => void,
+  ms: number,
+  timers: Timers = globalThis,
+): ReturnType<typeof setTimeout> {
+  const timer = timers.setTimeout(callback, Math.min(ms, MAX_TIMER_MS));
   (timer as { unref?: () => void }).unref?.();
   return timer;
 }
@@ -60,10 +78,10 @@ export function unrefTimer(callback: () => void, ms: number): ReturnType<typeof 
  * await sleep(250, controller.signal);
  * ```
  */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortSignal, timers: Timers = globalThis): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const elapsed = new Promise<void>((resolve) => {
-    timer = unrefTimer(resolve, ms);
+    timer = unrefTimer(resolve, ms, timers);
   });
-  return abortable(elapsed, signal).finally(() => clearTimeout(timer));
+  return abortable(elapsed, signal).finally(() => timers.clearTimeout(timer));
 }

@@ -3,7 +3,7 @@
  * the shared store failed to take. The vault keeps and serves it; this writes it to the store
  * later, in the background, under the store's lock, unless the store meanwhile holds a newer one.
  */
-import { unrefTimer } from './abort.js';
+import { type Timers, unrefTimer } from './abort.js';
 import type { StoredToken, TokenStore } from './store.js';
 
 /** Longest pause between two attempts to write a token the store missed. */
@@ -29,6 +29,7 @@ export function createCatchUp(
   name: string,
   lockWaitMs: number,
   onError: (error: unknown, token: StoredToken) => void,
+  timers: Timers,
 ): CatchUp {
   let pending: StoredToken | undefined;
   /** `pending`, and the access tokens it (and the pending tokens before it) replaced. */
@@ -42,7 +43,7 @@ export function createCatchUp(
     pending = undefined;
     replaced = [];
     failures = 0;
-    clearTimeout(timer);
+    timers.clearTimeout(timer);
     stop.abort();
     stop = new AbortController();
   };
@@ -66,12 +67,12 @@ export function createCatchUp(
         },
       );
   const schedule = (token: StoredToken) => {
-    timer = unrefTimer(() => void attempt(token), Math.min(MAX_PAUSE_MS, 250 * 2 ** failures++));
+    timer = unrefTimer(() => void attempt(token), Math.min(MAX_PAUSE_MS, 250 * 2 ** failures++), timers);
   };
 
   return {
     behind(token, previous) {
-      clearTimeout(timer);
+      timers.clearTimeout(timer);
       replaced.push(token.accessToken, previous);
       pending = token;
       schedule(token);

@@ -74,7 +74,7 @@ export async function fetchWithRetry(
       if (!retry || !retryable || attempt >= retry.retries) throw failure;
       const delay = backoffDelay(retry, attempt, failure.retryAfterMs);
       if (o.now() + delay >= deadline) throw failure;
-      await sleep(delay, signal);
+      await sleep(delay, signal, o.timers);
     }
   }
 }

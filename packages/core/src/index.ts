@@ -1,3 +1,4 @@
+export type { Timers } from './abort.js';
 export { abortable, sleep } from './abort.js';
 export type { Dpop, DpopAlgorithm } from './dpopTypes.js';
 export type { TokenRefreshErrorOptions } from './errors.js';

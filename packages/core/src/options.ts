@@ -1,6 +1,7 @@
 /**
  * Vault options, their defaults and their validation.
  */
+import type { Timers } from './abort.js';
 import { checkOptions, invalidOption, type OptionRule } from './checkOptions.js';
 import type { Dpop } from './dpopTypes.js';
 import type { RefreshReason } from './events.js';
@@ -134,6 +135,16 @@ export interface TokenVaultOptions {
    * @default Date.now
    */
   now?: () => number;
+  /**
+   * Timers for the keepFresh schedule, the refresh timeout, retry sleeps and the store
+   * catch-up. Inject for tests, like `now`.
+   * @default globalThis (its `setTimeout` and `clearTimeout`, looked up at each call)
+   * @example
+   * ```ts
+   * createTokenVault({ fetchToken, now: clock.now, timers: clock });
+   * ```
+   */
+  timers?: Timers;
 }
 
 /** Options after validation and defaults. */
@@ -150,6 +161,7 @@ export interface ResolvedOptions {
   revokeToken: TokenVaultOptions['revokeToken'];
   dpop: Dpop | undefined;
   now: () => number;
+  timers: Timers;
 }
 
 /** The defaults (options without one stay `undefined`; `fetchToken` is required). */
@@ -159,6 +171,7 @@ const DEFAULTS: Partial<ResolvedOptions> = {
   refreshTimeoutMs: 30_000,
   retry: DEFAULT_RETRY,
   now: () => Date.now(),
+  timers: globalThis,
 };
 
 const isFunction: OptionRule = [(value) => typeof value === 'function', 'a function'];
@@ -184,6 +197,7 @@ const RULES: Record<keyof TokenVaultOptions, OptionRule> = {
   revokeToken: isFunction,
   dpop: [(value) => typeof (value as Dpop | null)?.proof === 'function', 'a DPoP handle from createDpop()'],
   now: isFunction,
+  timers: [(value) => typeof (value as Timers | null)?.setTimeout === 'function', 'timers like globalThis'],
 };
 
 const RETRY_RULES: Record<keyof RetryOptions, OptionRule> = {

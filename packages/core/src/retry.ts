@@ -36,8 +36,16 @@ export type RetryPolicy = Required<RetryOptions>;
 /** Defaults of {@link RetryOptions}. */
 export const DEFAULT_RETRY: RetryPolicy = { retries: 2, baseDelayMs: 200, maxDelayMs: 10_000 };
 
-/** The delay before retry number `attempt` (0-based): full jitter, or the server's hint. */
-export function backoffDelay(policy: RetryPolicy, attempt: number, retryAfterMs?: number): number {
+/**
+ * The one backoff of the vault (fetchToken's retries, and the pause of background refreshes
+ * after failures): the delay before retry number `attempt` (0-based), a random time in
+ * [0, min(maxDelayMs, baseDelayMs * 2^attempt)] (full jitter), or the server's hint.
+ */
+export function backoffDelay(
+  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
+  attempt: number,
+  retryAfterMs?: number,
+): number {
   if (retryAfterMs !== undefined && retryAfterMs >= 0) return retryAfterMs;
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
   return Math.random() * ceiling;

@@ -2,13 +2,14 @@
  * When the vault refreshes on its own: the `keepFresh` timer, and the backoff that pauses
  * background and timer-driven refreshes after failures while the cached token is still valid.
  */
-import { MAX_TIMER_MS, unrefTimer } from './abort.js';
+import { MAX_TIMER_MS, type Timers, unrefTimer } from './abort.js';
 import type { Entry } from './expiry.js';
+import { backoffDelay } from './retry.js';
 
 /** Floor of a keepFresh delay and of the pause after a failed refresh. */
 const MIN_DELAY_MS = 1_000;
-/** Ceiling of the backoff after consecutive failed refreshes. */
-const MAX_BACKOFF_MS = 60_000;
+/** The backoff after consecutive failed refreshes: from 1 s, at most 60 s. */
+const PAUSE = { baseDelayMs: MIN_DELAY_MS, maxDelayMs: 60_000 };
 
 /** The vault's view of its own refresh timing. */
 export interface Scheduler {
@@ -30,16 +31,19 @@ export interface Scheduler {
  * @example
  * ```ts
  * declare function startRefresh(reason: 'keep-fresh'): void;
- * const scheduler = createScheduler(options.keepFresh, options.now, () => startRefresh('keep-fresh'));
+ * const scheduler = createScheduler(options, () => startRefresh('keep-fresh'));
  * ```
  */
-export function createScheduler(keepFresh: boolean, now: () => number, fire: () => void): Scheduler {
+export function createScheduler(
+  { keepFresh, now, timers }: { keepFresh: boolean; now: () => number; timers: Timers },
+  fire: () => void,
+): Scheduler {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
   let pausedUntil = -Infinity;
 
   function arm(entry: Entry | undefined): void {
-    clearTimeout(timer);
+    timers.clearTimeout(timer);
     if (!keepFresh || !entry || entry.softAt === Infinity) return;
     const { softAt, hardAt } = entry;
     let at = pausedUntil;
@@ -51,7 +55,7 @@ export function createScheduler(keepFresh: boolean, now: () => number, fire: () 
     }
     const delay = Math.max(MIN_DELAY_MS, at - now());
     // A timer cannot wait longer than MAX_TIMER_MS: wait in steps.
-    timer = unrefTimer(delay > MAX_TIMER_MS ? () => arm(entry) : fire, delay);
+    timer = unrefTimer(delay > MAX_TIMER_MS ? () => arm(entry) : fire, delay, timers);
   }
 
   return {
@@ -65,7 +69,7 @@ export function createScheduler(keepFresh: boolean, now: () => number, fire: () 
       failures += 1;
       const time = now();
       const hardAt = entry?.hardAt ?? Infinity;
-      let delay = Math.random() * Math.min(MAX_BACKOFF_MS, MIN_DELAY_MS * 2 ** failures);
+      let delay = backoffDelay(PAUSE, failures);
       if (hardAt > time) delay = Math.min(delay, (hardAt - time) / 2);
       pausedUntil = time + Math.max(MIN_DELAY_MS, delay);
       arm(entry);

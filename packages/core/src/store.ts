@@ -127,7 +127,8 @@ export interface TokenStore {
   delete(key: string): Promise<void>;
   /**
    * Optional: be told when another sharer writes (`token`) or deletes (`undefined`) the token.
-   * Returns an unsubscribe function.
+   * Returns an unsubscribe function. A store may also tell a vault of its own write (the memory
+   * store does: its vaults share one instance); the vault ignores the token it last wrote.
    * @default undefined (sharers then learn of changes only when they next read the store)
    */
   subscribe?(key: string, listener: (token: StoredToken | undefined) => void): () => void;

@@ -12,7 +12,7 @@ import { type Entry, phaseOf, toEntry } from './expiry.js';
 import { fetchWithRetry, toRefreshError } from './fetchWithRetry.js';
 import { resolveOptions, type TokenVaultOptions } from './options.js';
 import { createScheduler } from './scheduler.js';
-import type { StoredToken } from './store.js';
+import type { StoredToken, TokenStoreLock } from './store.js';
 import {
   createToken,
   normalizeToken,
@@ -225,16 +225,23 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
    * from the store. `accessToken` is the token that was being replaced.
    */
   let ended: { error: TokenRefreshError; accessToken: string | undefined } | undefined;
-  const scheduler = createScheduler(o.keepFresh, now, () => {
+  const scheduler = createScheduler(o, () => {
     void startRefresh('keep-fresh');
   });
   /** The store missed a token from `fetchToken` (write or lock release failed): say so, secret-free. */
   const storeError = (error: unknown, operation: 'set' | 'release', token: StoredToken) =>
     emitter.emit('store:error', { name, operation, error: toRefreshError(error, name, createToken(token)) });
   /** Writes a token the store missed, later; set when the vault has a store. */
-  const catchUp = store && createCatchUp(store, name, o.refreshTimeoutMs, (e, t) => storeError(e, 'set', t));
+  const catchUp =
+    store && createCatchUp(store, name, o.refreshTimeoutMs, (e, t) => storeError(e, 'set', t), o.timers);
   /** While a caller waits for the refresh in flight, it keeps the process alive (see `join`). */
   let hold: (() => () => void) | undefined;
+  /** The access token this vault last wrote to the store: its echo is no news (see `subscribe`). */
+  let written: string | undefined;
+  const write = (lock: TokenStoreLock, stored: StoredToken) => {
+    written = stored.accessToken;
+    return lock.set(stored);
+  };
 
   function adopt(next: Entry | undefined): void {
     entry = next;
@@ -245,6 +252,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
   /** Forget the token; a refresh in flight still answers its waiters but is not cached. */
   function forget(reason: 'invalidate' | 'store', announce: boolean): void {
     epoch += 1;
+    written = undefined;
     catchUp?.clear();
     adopt(undefined);
     if (announce) emitter.emit('token:cleared', { name, reason });
@@ -277,6 +285,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     const timer = unrefTimer(
       () => controller.abort(new RefreshTimeoutError(name, o.refreshTimeoutMs)),
       o.refreshTimeoutMs,
+      o.timers,
     );
     let waiting = 0;
     hold = () => {
@@ -316,7 +325,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
               if (epoch === startedEpoch && !signal.aborted) {
                 const stored = { ...fetched.token, obtainedAt: fetched.obtainedAt };
                 try {
-                  await lock.set(stored);
+                  await write(lock, stored);
                   catchUp?.clear();
                 } catch (error) {
                   // The token (and its rotated refresh token) exists only here: keep it, serve it.
@@ -351,7 +360,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     flight = promise;
     abortFlight = controller;
     const land = () => {
-      clearTimeout(timer);
+      o.timers.clearTimeout(timer);
       if (flight === promise) {
         flight = undefined;
         abortFlight = undefined;
@@ -459,6 +468,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       if (entry) forget('store', true);
     } else if (
       shared &&
+      stored.accessToken !== written &&
       stored.accessToken !== entry?.token.accessToken &&
       stored.accessToken !== ended?.accessToken
     ) {
@@ -526,7 +536,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       ended = undefined;
       catchUp?.clear();
       adopt(toEntry(token, sentAt, o));
-      await store?.withLock(name, (lock) => lock.set({ ...token, obtainedAt: sentAt }));
+      await store?.withLock(name, (lock) => write(lock, { ...token, obtainedAt: sentAt }));
       return token;
     },
     on: emitter.on,

@@ -3,7 +3,7 @@
  * works under fake timers.
  */
 import { vi } from 'vitest';
-import type { FetchToken, FetchTokenContext, TokenResponse } from '../src/index.js';
+import type { FetchToken, FetchTokenContext, Timers, TokenResponse } from '../src/index.js';
 
 const realSetImmediate = globalThis.setImmediate;
 
@@ -78,4 +78,45 @@ export function controlledSource() {
 export function countingSource(expiresIn = 3600) {
   let n = 0;
   return vi.fn<FetchToken>(async () => ({ accessToken: `token-${++n}`, expiresIn }));
+}
+
+/**
+ * A clock with its own timers, for the vault's `now` and `timers` options: time moves only when
+ * the test calls `advance`, which runs each timer due (in time order) and lets its work settle.
+ */
+export function manualClock(start = 1_000_000) {
+  let time = start;
+  let nextId = 1;
+  const pending = new Map<number, { at: number; run: () => void }>();
+  const timers: Timers = {
+    setTimeout(run, ms) {
+      const id = nextId++;
+      pending.set(id, { at: time + ms, run });
+      return id as unknown as ReturnType<typeof setTimeout>;
+    },
+    clearTimeout(timer) {
+      pending.delete(timer as unknown as number);
+    },
+  };
+  return {
+    now: () => time,
+    timers,
+    /** Timers not yet run. */
+    get pending() {
+      return pending.size;
+    },
+    async advance(ms: number) {
+      const until = time + ms;
+      for (;;) {
+        const due = [...pending].filter(([, t]) => t.at <= until).sort(([, a], [, b]) => a.at - b.at)[0];
+        if (!due) break;
+        pending.delete(due[0]);
+        time = Math.max(time, due[1].at);
+        due[1].run();
+        await flush();
+      }
+      time = until;
+      await flush();
+    },
+  };
 }

@@ -32,6 +32,8 @@ describe('invalid options throw a TypeError naming the option', () => {
     ['store', { store: { get() {}, withLock() {} } }],
     ['store', { store: null }],
     ['now', { now: 12 }],
+    ['timers', { timers: {} }],
+    ['timers', { timers: null }],
   ];
 
   it.each(cases)('%s: %j', (option, overrides) => {
@@ -44,7 +46,7 @@ describe('invalid options throw a TypeError naming the option', () => {
     const typo = { fetchToken, expiryMargin: 5_000 } as unknown as TokenVaultOptions;
     expect(() => createTokenVault(typo)).toThrow(TypeError);
     expect(() => createTokenVault(typo)).toThrow(
-      'createTokenVault: unknown option "expiryMargin" (known: fetchToken, name, lifetimeMs, refreshWindowMs, expiryMarginMs, keepFresh, refreshTimeoutMs, retry, store, revokeToken, dpop, now)',
+      'createTokenVault: unknown option "expiryMargin" (known: fetchToken, name, lifetimeMs, refreshWindowMs, expiryMarginMs, keepFresh, refreshTimeoutMs, retry, store, revokeToken, dpop, now, timers)',
     );
     const retryTypo = { fetchToken, retry: { retry: 3 } } as unknown as TokenVaultOptions;
     expect(() => createTokenVault(retryTypo)).toThrow(
@@ -91,6 +93,7 @@ describe('invalid options throw a TypeError naming the option', () => {
       retry: false,
       store: createMemoryStore(),
       now: () => 0,
+      timers: globalThis,
     });
     expect(vault.name).toBe('api');
     await vault.close();

@@ -73,6 +73,37 @@ describe('vault on a shared store', () => {
     expect(await store.get('default')).toBeUndefined();
   });
 
+  it("a vault ignores the store's echo of its own write: the last setTokens wins; a peer hears every write", async () => {
+    const store = createMemoryStore();
+    const { vault: writer } = vaultOn(store);
+    const { vault: peer } = vaultOn(store);
+    const seen: string[] = [];
+    store.subscribe?.('default', (stored) =>
+      seen.push(`${stored?.accessToken}, writer holds ${writer.peek()?.accessToken}`),
+    );
+    const first = writer.setTokens({ accessToken: 'first', expiresIn: 3600 });
+    const second = writer.setTokens({ accessToken: 'second', expiresIn: 3600 });
+    await Promise.all([first, second]);
+    // The write of 'first' lands after 'second' was set: the writer never goes back to 'first'.
+    expect(seen).toEqual(['first, writer holds second', 'second, writer holds second']);
+    expect(peer.peek()?.accessToken).toBe('second');
+  });
+
+  it("a refresh's own store write is not adopted as a notification: the token lands with the refresh", async () => {
+    const store = createMemoryStore();
+    const { source, vault: writer } = vaultOn(store);
+    const { vault: peer } = vaultOn(store);
+    const seen: Array<string | undefined> = [];
+    store.subscribe?.('default', () => seen.push(writer.peek()?.accessToken));
+    const pending = writer.getToken();
+    await flush();
+    source.last().resolve({ accessToken: 'token-1', expiresIn: 3600 });
+    await expect(pending).resolves.toMatchObject({ accessToken: 'token-1' });
+    expect(seen).toEqual([undefined]);
+    expect(writer.peek()?.accessToken).toBe('token-1');
+    expect(peer.peek()?.accessToken).toBe('token-1');
+  });
+
   it('a notification of the token it already holds keeps the same Token object', async () => {
     const store = createMemoryStore();
     const { source, vault } = vaultOn(store);

@@ -14,6 +14,7 @@ import {
   TokVaultError,
   type VaultEventMap,
 } from '../src/index.js';
+import { manualClock } from './helpers.js';
 
 const vaults: TokenVault[] = [];
 afterEach(async () => {
@@ -59,12 +60,14 @@ function rotatingSource() {
 
 const stored = async (store: TokenStore) => (await store.get('default'))?.accessToken;
 
+/** A vault on `store` whose timers (the catch-up's among them) move only with `clock.advance`. */
 function vaultOn(store: TokenStore, fetchToken = rotatingSource()) {
-  const vault = createTokenVault({ fetchToken, store, retry: false });
+  const clock = manualClock(Date.now());
+  const vault = createTokenVault({ fetchToken, store, retry: false, now: clock.now, timers: clock.timers });
   vaults.push(vault);
   const events: Array<VaultEventMap['store:error']> = [];
   vault.on('store:error', (event) => events.push(event));
-  return { vault, fetchToken, events };
+  return { vault, fetchToken, events, clock };
 }
 
 function expectSecretFree(error: unknown, secrets: string[]) {
@@ -76,7 +79,7 @@ describe('a store write that fails after fetchToken succeeded', () => {
   it('hands the token to every waiter, keeps it, emits store:error, and writes it once the store works', async () => {
     const inner = createMemoryStore();
     const { store, state } = flakyStore(inner);
-    const { vault, events } = vaultOn(store);
+    const { vault, events, clock } = vaultOn(store);
 
     const tokens = await Promise.all([vault.getToken(), vault.getToken(), vault.refresh()]);
     for (const token of tokens) expect(token).toMatchObject({ accessToken: 'token-1', refreshToken: 'rt-1' });
@@ -88,17 +91,18 @@ describe('a store write that fails after fetchToken succeeded', () => {
     expect(await stored(inner)).toBeUndefined();
 
     state.failing = false;
-    await vi.waitFor(async () => expect(await inner.get('default')).toMatchObject({ refreshToken: 'rt-1' }), {
-      timeout: 5_000,
-      interval: 20,
-    });
+    await clock.advance(249);
+    expect(await stored(inner)).toBeUndefined();
+    await clock.advance(1); // the first catch-up attempt, 250 ms later
+    expect(await inner.get('default')).toMatchObject({ refreshToken: 'rt-1' });
   });
 
   it('keeps retrying (an event per failure) while the store keeps failing', async () => {
     const { store, state } = flakyStore(createMemoryStore());
-    const { vault, events } = vaultOn(store);
+    const { vault, events, clock } = vaultOn(store);
     await vault.getToken();
-    await vi.waitFor(() => expect(events.length).toBeGreaterThanOrEqual(3), { timeout: 5_000, interval: 20 });
+    await clock.advance(250 + 500 + 1_000); // attempts with a doubling pause
+    expect(events).toHaveLength(4);
     for (const event of events) expect(event.operation).toBe('set');
     expect(state.sets).toBe(events.length);
   });
@@ -137,7 +141,8 @@ describe('a store write that fails after fetchToken succeeded', () => {
 
     const locked = vi.spyOn(store, 'withLock');
     state.failing = false;
-    await vi.waitFor(() => expect(locked).toHaveBeenCalled(), { timeout: 5_000, interval: 20 });
+    await a.clock.advance(250); // the first catch-up attempt
+    expect(locked).toHaveBeenCalledTimes(1);
     await locked.mock.results[0]?.value;
     expect(await stored(inner)).toBe('other-9');
     expect(state.sets).toBe(2); // token-1, then the failed token-2: no write of token-2 over other-9
@@ -158,12 +163,13 @@ describe('a store write that fails after fetchToken succeeded', () => {
   it('invalidate() ends the catch-up: a logged-out token is never written back', async () => {
     const inner = createMemoryStore();
     const { store, state } = flakyStore(inner);
-    const { vault } = vaultOn(store);
+    const { vault, clock } = vaultOn(store);
     await vault.getToken();
     await vault.invalidate();
     state.failing = false;
     const locked = vi.spyOn(store, 'withLock');
-    await new Promise((resolve) => setTimeout(resolve, 600)); // past the first catch-up attempt
+    await clock.advance(60_000); // past every catch-up attempt
+    expect(clock.pending).toBe(0);
     expect(locked).not.toHaveBeenCalled();
     expect(await stored(inner)).toBeUndefined();
   });
@@ -171,12 +177,13 @@ describe('a store write that fails after fetchToken succeeded', () => {
   it('close() stops a catch-up that waits for the lock', async () => {
     const inner = createMemoryStore();
     const { store } = flakyStore(inner);
-    const { vault, events } = vaultOn(store);
+    const { vault, events, clock } = vaultOn(store);
     await vault.getToken(); // the write fails: a catch-up is scheduled
     let release!: () => void;
     const busy = inner.withLock('default', () => new Promise<void>((resolve) => (release = resolve)));
     const locked = vi.spyOn(store, 'withLock');
-    await vi.waitFor(() => expect(locked).toHaveBeenCalled(), { timeout: 5_000, interval: 20 });
+    await clock.advance(250);
+    expect(locked).toHaveBeenCalledTimes(1);
     const attempt = locked.mock.results[0]?.value as Promise<unknown>;
     await vault.close();
     await expect(attempt).rejects.toBeDefined(); // stopped waiting, although the lock is still busy

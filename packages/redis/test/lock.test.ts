@@ -103,8 +103,11 @@ describe.each(['node-redis 6', 'ioredis 6'] as const)('lock protocol (%s)', (kin
     expect(b.peek()).toBeUndefined();
     expect((await b.getToken()).accessToken).toBe('lock-same-2');
     expect(a.peek()?.accessToken).toBe('lock-same-2');
-    await new Promise((r) => setTimeout(r, 100)); // any echo of the delete has arrived by now
-    expect(a.peek()?.accessToken).toBe('lock-same-2');
+    // A peer store's write, published after the delete: once it arrives, so has any echo of the delete.
+    await storeWith().withLock('same', (lock) => lock.set(token({ accessToken: 'lock-same-peer' })));
+    await expect
+      .poll(() => [a.peek()?.accessToken, b.peek()?.accessToken])
+      .toEqual(['lock-same-peer', 'lock-same-peer']);
     expect(cleared).toHaveBeenCalledTimes(1);
     await Promise.all([a.close(), b.close()]);
   });
@@ -122,7 +125,10 @@ describe.each(['node-redis 6', 'ioredis 6'] as const)('lock protocol (%s)', (kin
     });
     await entered;
     const waiter = waiterStore.withLock('wake', async () => 'woken', { signal: AbortSignal.timeout(5_000) });
-    await new Promise((r) => setTimeout(r, 50)); // the waiter has tried once and subscribed
+    // The waiter has tried once and subscribed to the lock's channel.
+    await expect
+      .poll(async () => (await redis.command('PUBSUB', 'NUMSUB', `{${prefix}:wake}:events`)) as unknown[])
+      .toEqual([`{${prefix}:wake}:events`, 1]);
     release();
     await expect(waiter).resolves.toBe('woken');
   });
