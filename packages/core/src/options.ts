@@ -141,6 +141,7 @@ export interface TokenVaultOptions {
    * @default globalThis (its `setTimeout` and `clearTimeout`, looked up at each call)
    * @example
    * ```ts
+   * declare const clock: Timers & { now(): number }; // a test clock, e.g. from @sinonjs/fake-timers
    * createTokenVault({ fetchToken, now: clock.now, timers: clock });
    * ```
    */
