@@ -15,13 +15,14 @@ import { builtinModules } from 'node:module';
 
 /** @type {Array<{ pkg: string, entry?: string, limit?: string }>} */
 const budgets = [
-  // 7 kB (measured 6.98 kB: 6.9 kB with DPoP's vault option, + 75 B for the troubleshooting link
-  // in the message of an error with a code (issue 17); was 4.37 kB): issue 13's hardening lives in the main entry because
+  // 7.1 kB (measured 7.06 kB: 7.0 kB with DPoP's vault option and injectable timers, + 65 B for
+  // the troubleshooting link in the message of an error with a code (issue 17); was 4.37 kB before
+  // issue 13): issue 13's hardening lives in the main entry because
   // the vault applies it to every token and error: redact.ts (1.5 kB: every error the vault hands
   // out carries a redacted copy of its cause), the header-value check at entry, one options
   // checker with method-argument checks, the store catch-up and the waiter keep-alive.
   // Issue 19 owns the trim (its goal: 4 kB for an axios app).
-  { pkg: 'core', limit: '7 kB' },
+  { pkg: 'core', limit: '7.1 kB' },
   { pkg: 'core', entry: 'oauth2' },
   // Shared by the adapters: paid once by an app that uses any of them (mostly option checks).
   { pkg: 'core', entry: 'adapter' },
@@ -73,8 +74,9 @@ for (const { pkg, entry = 'index', limit } of budgets) {
  * What an app ships: `createTokenVault` plus one adapter, bundled and tree-shaken together (core's
  * main entry, `@tokvault/core/adapter` and the adapter, each module once), the client library
  * external (the app has it anyway). Issue 19's goal is 4 kB each; the budgets are the measured
- * sizes (axios 9.58 kB, ky 9.22 kB, fetch 8.77 kB, undici 8.81 kB with the troubleshooting link in
- * coded errors' messages; 9.51 / 9.16 / 8.7 / 8.74 kB without it; 9.1 / 8.74 / 8.34 / 8.49 kB before DPoP's
+ * sizes (axios 9.66 kB, ky 9.31 kB, fetch 8.85 kB, undici 8.9 kB with the troubleshooting link in
+ * coded errors' messages; 9.59 / 9.24 / 8.79 / 8.83 kB without it (injectable timers); 9.51 / 9.16 /
+ * 8.7 / 8.74 kB before the timers; 9.1 / 8.74 / 8.34 / 8.49 kB before DPoP's
  * per-request hook; before the hardening the issue measured 5.51 / 5.44 / 5.16 kB).
  *
  * Why 4 kB is out of reach without dropping behaviour: `createTokenVault` ALONE is about 6.5 kB
@@ -90,15 +92,15 @@ for (const { pkg, entry = 'index', limit } of budgets) {
  * @type {Array<{ name: string, adapter: string, names: string, client: string, limit: string }>}
  */
 const apps = [
-  { name: 'axios app', adapter: 'axios', names: '{ attachTokenVault }', client: 'axios', limit: '9.6 kB' },
-  { name: 'ky app', adapter: 'ky', names: '{ tokenVaultHooks }', client: 'ky', limit: '9.25 kB' },
-  { name: 'fetch app', adapter: 'fetch', names: '{ createAuthFetch }', client: '', limit: '8.8 kB' },
+  { name: 'axios app', adapter: 'axios', names: '{ attachTokenVault }', client: 'axios', limit: '9.7 kB' },
+  { name: 'ky app', adapter: 'ky', names: '{ tokenVaultHooks }', client: 'ky', limit: '9.35 kB' },
+  { name: 'fetch app', adapter: 'fetch', names: '{ createAuthFetch }', client: '', limit: '8.9 kB' },
   {
     name: 'undici app',
     adapter: 'undici',
     names: '{ tokenVaultInterceptor }',
     client: 'undici',
-    limit: '8.85 kB',
+    limit: '8.95 kB',
   },
 ];
 for (const { name, adapter, names, client, limit } of apps) {
