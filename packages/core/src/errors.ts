@@ -8,7 +8,7 @@
 /**
  * Where each error `code` is explained: `docs/troubleshooting.md` has one `### <code>` heading per
  * code, so `#<code>` is a stable link to it (the codes are lower case, as GitHub's anchors are).
- * The full URL costs 75 B gzipped in the main entry; no shorter form is still a link.
+ * The full URL costs 65-75 B gzipped in the main entry; no shorter form is still a link.
  */
 const TROUBLESHOOTING = 'https://github.com/tokvault/tokvault/blob/main/docs/troubleshooting.md#';
 
