@@ -56,8 +56,20 @@ export interface AuthFetchInit extends RequestInit {
  */
 export type AuthFetch = (input: RequestInfo | URL, init?: AuthFetchInit) => Promise<Response>;
 
-function cancel(response: Response): void {
-  response.body?.cancel().catch(() => {});
+/** A resent response's body up to this length (bytes) is read to its end, not cancelled. */
+const DRAIN_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * Let go of a response that is resent: an empty body is left alone and a small one read to its
+ * end (cheap, and the connection stays reusable); cancelling it would create an `AbortError`
+ * per request. A large body, or one of unknown length, is cancelled.
+ */
+function discard(response: Response): void {
+  const { body } = response;
+  const length = Number(response.headers.get('content-length') || Number.NaN);
+  if (!body || length === 0) return;
+  if (length <= DRAIN_LIMIT_BYTES) response.arrayBuffer().catch(() => {});
+  else body.cancel().catch(() => {});
 }
 
 /**
@@ -125,7 +137,7 @@ export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {
       // A DPoP nonce resend keeps the token; a refresh resend takes the refreshed one.
       const step = replayable && resendStep(o, target, response, spent, () => isRefreshWorthy(o, response));
       if (!step) return response;
-      cancel(response);
+      discard(response);
       if (step === 'refresh') token = await vault.refresh({ staleToken: token, signal });
     }
   };
