@@ -56,22 +56,6 @@ export interface AuthFetchInit extends RequestInit {
  */
 export type AuthFetch = (input: RequestInfo | URL, init?: AuthFetchInit) => Promise<Response>;
 
-/** A resent response's body up to this length (bytes) is read to its end, not cancelled. */
-const DRAIN_LIMIT_BYTES = 64 * 1024;
-
-/**
- * Let go of a response that is resent: an empty body is left alone and a small one read to its
- * end (cheap, and the connection stays reusable); cancelling it would create an `AbortError`
- * per request. A large body, or one of unknown length, is cancelled.
- */
-function discard(response: Response): void {
-  const { body } = response;
-  const length = Number(response.headers.get('content-length') || Number.NaN);
-  if (!body || length === 0) return;
-  if (length <= DRAIN_LIMIT_BYTES) response.arrayBuffer().catch(() => {});
-  else body.cancel().catch(() => {});
-}
-
 /**
  * Wrap `fetch` so that requests to allowed origins carry the vault's token. A refresh-worthy
  * response (401 by default) triggers one coalesced `vault.refresh({ staleToken })` and ONE
@@ -137,7 +121,10 @@ export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {
       // A DPoP nonce resend keeps the token; a refresh resend takes the refreshed one.
       const step = replayable && resendStep(o, target, response, spent, () => isRefreshWorthy(o, response));
       if (!step) return response;
-      discard(response);
+      // Read a body of known length up to 64 KiB to its end (the connection stays reusable);
+      // only a larger one, or one of unknown length, is cancelled (an `AbortError` per request).
+      const length = Number(response.headers.get('content-length') || Number.NaN);
+      (length <= 65_536 ? response.arrayBuffer() : response.body?.cancel())?.catch(() => {});
       if (step === 'refresh') token = await vault.refresh({ staleToken: token, signal });
     }
   };

@@ -150,12 +150,12 @@ describe('the 401 that is resent', () => {
 
   it.each([
     ['no body', null, undefined, { cancelled: false, read: false }],
-    ['content-length: 0', '', '0', { cancelled: false, read: false }],
+    ['content-length: 0', '', '0', { cancelled: false, read: true }],
     ['a small body', '{"error":"invalid_token"}', '25', { cancelled: false, read: true }],
     ['a body of unknown length', 'x', undefined, { cancelled: true, read: false }],
     ['a body over 64 KiB', 'x', String(64 * 1024 + 1), { cancelled: true, read: false }],
   ])(
-    '%s: read to its end when small, cancelled only when large or unknown',
+    '%s: read to its end when of known length up to 64 KiB, else cancelled',
     async (_, body, length, expected) => {
       const first = recorded401(body, length);
       let sends = 0;
