@@ -4,15 +4,22 @@
  * that goes through the composed dispatcher.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { TokenVault } from '@tokvault/core';
-import { type AdapterOptions, isAllowedOrigin, resolveAdapterOptions } from '@tokvault/core/adapter';
+import type { Token, TokenVault } from '@tokvault/core';
+import {
+  type AdapterOptions,
+  authorize,
+  isAllowedOrigin,
+  isRefreshWorthy,
+  resendStep,
+  resolveAdapterOptions,
+} from '@tokvault/core/adapter';
 import type { Dispatcher } from 'undici';
-import { Exchange, type ExchangeContext } from './exchange.js';
 import {
   bodyAsIs,
   flattenHeaders,
   headerValue,
   type InterceptedResponse,
+  type PreparedBody,
   prepareBody,
 } from './requestParts.js';
 
@@ -66,13 +73,12 @@ export function tokenVaultInterceptor(
 ): Dispatcher.DispatcherComposeInterceptor {
   const o = resolveAdapterOptions('tokenVaultInterceptor', vault, options, { requireOrigins: true });
   const header = o.header.toLowerCase();
-  const touch = (): void => {
-    vault.getToken().catch(() => {}); // its failure, if any, is the next request's
-  };
+  const call = <T>(fn: () => Promise<T>): Promise<T> => vaultCall.run(vault, fn);
+  // Its failure, if any, is the next request's.
+  const touch = () => vault.getToken().catch(() => {});
 
-  return (dispatch) => {
-    const context: ExchangeContext = { o, vault, vaultCall, dispatch };
-    return function tokenVault(opts, handler) {
+  return (dispatch) =>
+    function tokenVault(opts, handler) {
       const headers = flattenHeaders(opts.headers);
       const origin = typeof opts.origin === 'string' ? opts.origin : (opts.origin?.origin ?? '');
       const url = `${origin}${opts.path}`;
@@ -86,21 +92,117 @@ export function tokenVaultInterceptor(
       }
       const signal = (opts as { signal?: unknown }).signal;
       const abortSignal = signal instanceof AbortSignal ? signal : undefined;
-      const exchange = new Exchange(context, opts, handler, headers, url, abortSignal);
+      let target: Dispatcher.DispatchController | undefined; // the current attempt's controller
+      // live: an attempt is in flight below; started: the caller's handler got onRequestStart
+      let [live, started, settled, redirected] = [false, false, false, false];
+      let step: 'nonce' | 'refresh' | undefined | false; // what the response in flight asks for
+      const spent = { nonce: false, refresh: false }; // the request's resend budget
+      let failure: Error | undefined;
+      let token: Token;
+      let prepared: PreparedBody;
+
+      const fail = (error: Error): void => {
+        if (settled) return;
+        settled = true;
+        handler.onResponseError?.(controller, error);
+      };
+      const controller: Dispatcher.DispatchController = {
+        abort(reason) {
+          failure ??= reason ?? new DOMException('This operation was aborted', 'AbortError');
+          if (live && target) target.abort(failure);
+          else fail(failure); // waiting on the vault: settle at once
+        },
+        pause: () => target?.pause(),
+        resume: () => target?.resume(),
+        get paused() {
+          return target?.paused ?? false;
+        },
+        get aborted() {
+          return failure !== undefined || (target?.aborted ?? false);
+        },
+        get reason() {
+          return failure ?? target?.reason ?? null;
+        },
+      };
+      const below: Dispatcher.DispatchHandler = {
+        onRequestStart(c, context: { history?: unknown[] } | undefined) {
+          target = c;
+          if (failure) return c.abort(failure);
+          if ((context?.history?.length ?? 0) > 0) {
+            redirected = true; // a redirect interceptor composed before this one follows hops below
+            if (header !== 'authorization') {
+              const advice = 'compose interceptors.redirect() after tokenVaultInterceptor';
+              return c.abort(
+                new Error(`tokenVaultInterceptor: a redirect below it with "${o.header}": ${advice}`),
+              );
+            }
+          }
+          if (!started) {
+            started = true;
+            handler.onRequestStart?.(controller, context);
+          }
+        },
+        onRequestUpgrade: (_c, status, headers, socket) =>
+          handler.onRequestUpgrade?.(controller, status, headers, socket),
+        onResponseStarted: () => handler.onResponseStarted?.(),
+        // undici 7 passes (chunkSize, totalBytesSent), undici 8 the chunk: forward whatever comes.
+        onBodySent: (...args: unknown[]) =>
+          (handler.onBodySent as ((...a: unknown[]) => void) | undefined)?.(...args),
+        onRequestSent: () => handler.onRequestSent?.(),
+        onResponseStart(_c, status, headers, message) {
+          const response = { status, headers };
+          step =
+            status >= 200 &&
+            prepared.replayable &&
+            !redirected &&
+            resendStep(o, url, response, spent, () => isRefreshWorthy(o, response));
+          if (!step) handler.onResponseStart?.(controller, status, headers, message);
+        },
+        onResponseData(_c, chunk) {
+          if (!step) handler.onResponseData?.(controller, chunk);
+        },
+        onResponseEnd(_c, trailers) {
+          live = false;
+          // A DPoP nonce resend: the same token, a proof with the new nonce.
+          if (step === 'nonce') send(token);
+          else if (step)
+            call(() => vault.refresh({ staleToken: token, signal: abortSignal })).then(send, fail);
+          else if (!settled) {
+            settled = true;
+            handler.onResponseEnd?.(controller, trailers);
+          }
+        },
+        onResponseError(_c, error) {
+          live = false;
+          fail(error);
+        },
+      };
+      const send = (next: Token): void => {
+        if (settled) return;
+        token = next;
+        const authorized = [...headers];
+        const go = () => {
+          live = !settled;
+          if (live) dispatch({ ...opts, body: prepared.body, headers: authorized } as typeof opts, below);
+        };
+        // Synchronous for a Bearer token; a DPoP token waits for its proof.
+        authorize(o, next, opts.method, url, (name, value) => authorized.push(name, value))?.then(go, fail) ??
+          go();
+      };
+
       // Fast path: a body that needs no reading and a usable cached token: dispatched now.
       const asIs = bodyAsIs(opts.body);
-      const cached = asIs && !abortSignal?.aborted ? vault.peek() : undefined;
+      const cached = !abortSignal?.aborted && vault.peek();
       if (asIs && cached) {
-        exchange.prepared = asIs;
-        vaultCall.run(vault, touch); // still starts the background refresh in the soft window
-        exchange.send(cached);
+        prepared = asIs;
+        call(touch); // still starts the background refresh in the soft window
+        send(cached);
         return true;
       }
       (async () => {
-        exchange.prepared = asIs ?? (await prepareBody(opts.body, headers));
-        exchange.send(await vaultCall.run(vault, () => vault.getToken({ signal: abortSignal })));
-      })().catch((error: Error) => exchange.fail(error));
+        prepared = asIs ?? (await prepareBody(opts.body, headers));
+        send(await call(() => vault.getToken({ signal: abortSignal })));
+      })().catch(fail);
       return true;
     };
-  };
 }

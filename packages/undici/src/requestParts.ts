@@ -45,15 +45,12 @@ const isStream = (body: object): boolean =>
   typeof (body as { pipe?: unknown }).pipe === 'function' ||
   typeof (body as { getReader?: unknown }).getReader === 'function';
 
-const NO_BODY: PreparedBody = { body: undefined, replayable: true };
-
 /**
  * `body` as it is sent, when nothing has to be read first (everything but a one-shot async
  * iterable): `undefined` for a body {@link prepareBody} must read.
  */
 export function bodyAsIs(body: unknown): PreparedBody | undefined {
-  if (body === undefined) return NO_BODY;
-  if (body === null || typeof body !== 'object') return { body, replayable: true };
+  if (body == null || typeof body !== 'object') return { body, replayable: true };
   const stream = isStream(body);
   if (stream || typeof (body as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] !== 'function') {
     return { body, replayable: !stream };
