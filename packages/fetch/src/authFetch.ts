@@ -58,10 +58,6 @@ export interface AuthFetchInit extends RequestInit {
  */
 export type AuthFetch = (input: RequestInfo | URL, init?: AuthFetchInit) => Promise<Response>;
 
-function cancel(response: Response): void {
-  response.body?.cancel().catch(() => {});
-}
-
 /**
  * Wrap `fetch` so that requests to allowed origins carry the vault's token. A refresh-worthy
  * response (401 by default) triggers one coalesced `vault.refresh({ staleToken })` and ONE
@@ -127,7 +123,10 @@ export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {
       // A DPoP nonce resend keeps the token; a refresh resend takes the refreshed one.
       const step = replayable && resendStep(o, target, response, spent, () => isRefreshWorthy(o, response));
       if (!step) return response;
-      cancel(response);
+      // Read a body of known length up to 64 KiB to its end (the connection stays reusable);
+      // only a larger one, or one of unknown length, is cancelled (an `AbortError` per request).
+      const length = Number(response.headers.get('content-length') || Number.NaN);
+      (length <= 65_536 ? response.arrayBuffer() : response.body?.cancel())?.catch(() => {});
       if (step === 'refresh') token = await vault.refresh({ staleToken: token, signal });
     }
   };

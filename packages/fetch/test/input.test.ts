@@ -122,3 +122,50 @@ describe('options', () => {
     );
   });
 });
+
+describe('the 401 that is resent', () => {
+  /** A real 401 Response whose body records whether it was read to its end or cancelled. */
+  function recorded401(body: string | null, length: string | undefined) {
+    const seen = { cancelled: false, read: false };
+    const bytes = new TextEncoder().encode(body ?? '');
+    const stream =
+      body === null
+        ? null
+        : new ReadableStream<Uint8Array>(
+            {
+              pull(controller) {
+                controller.enqueue(bytes);
+                controller.close();
+                seen.read = true;
+              },
+              cancel() {
+                seen.cancelled = true;
+              },
+            },
+            { highWaterMark: 0 },
+          ); // pulled only when read
+    const headers = length === undefined ? undefined : { 'content-length': length };
+    return { seen, response: new Response(stream, { status: 401, headers }) };
+  }
+
+  it.each([
+    ['no body', null, undefined, { cancelled: false, read: false }],
+    ['content-length: 0', '', '0', { cancelled: false, read: true }],
+    ['a small body', '{"error":"invalid_token"}', '25', { cancelled: false, read: true }],
+    ['a body of unknown length', 'x', undefined, { cancelled: true, read: false }],
+    ['a body over 64 KiB', 'x', String(64 * 1024 + 1), { cancelled: true, read: false }],
+  ])(
+    '%s: read to its end when of known length up to 64 KiB, else cancelled',
+    async (_, body, length, expected) => {
+      const first = recorded401(body, length);
+      let sends = 0;
+      const authFetch = createAuthFetch(env.createVault(), {
+        origins: API_ORIGIN,
+        fetch: async () => (sends++ === 0 ? first.response : new Response('ok')),
+      });
+      expect((await authFetch(url('d'))).status).toBe(200);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(first.seen).toEqual(expected);
+    },
+  );
+});

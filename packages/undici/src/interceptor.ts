@@ -3,7 +3,6 @@
  * origins, one coalesced refresh and one retry on 401, for every `fetch` and `undici.request`
  * that goes through the composed dispatcher.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Token, TokenVault } from '@tokvault/core';
 import {
   type AdapterOptions,
@@ -15,12 +14,14 @@ import {
 } from '@tokvault/core/adapter';
 import type { Dispatcher } from 'undici';
 import {
+  bodyAsIs,
   flattenHeaders,
   headerValue,
   type InterceptedResponse,
   type PreparedBody,
   prepareBody,
 } from './requestParts.js';
+import { callVault, insideVaultCall } from './vaultCall.js';
 
 /**
  * Options of {@link tokenVaultInterceptor}: the shared adapter options. `origins` is required
@@ -32,9 +33,6 @@ import {
  * ```
  */
 export type TokenVaultInterceptorOptions = AdapterOptions<InterceptedResponse>;
-
-/** Set while this package calls the vault: the token source's own requests pass untouched. */
-const vaultCall = new AsyncLocalStorage<TokenVault>();
 
 /**
  * An undici interceptor that authorises requests to `origins` with the vault's token. A
@@ -72,22 +70,21 @@ export function tokenVaultInterceptor(
 ): Dispatcher.DispatcherComposeInterceptor {
   const o = resolveAdapterOptions('tokenVaultInterceptor', vault, options, { requireOrigins: true });
   const header = o.header.toLowerCase();
-  const call = <T>(fn: () => Promise<T>): Promise<T> => vaultCall.run(vault, fn);
+  const call = <T>(fn: () => Promise<T>): Promise<T> => callVault(vault, fn);
 
   return (dispatch) =>
     function tokenVault(opts, handler) {
       const headers = flattenHeaders(opts.headers);
-      const origin = typeof opts.origin === 'string' ? opts.origin : (opts.origin?.origin ?? '');
-      const url = `${origin}${opts.path}`;
+      const url = `${typeof opts.origin === 'string' ? opts.origin : (opts.origin?.origin ?? '')}${opts.path}`;
       if (
         typeof handler.onRequestStart !== 'function' || // a legacy handler undici 8 itself rejects
-        vaultCall.getStore() === vault ||
+        insideVaultCall(vault) ||
         headerValue(headers, header) !== undefined ||
         !isAllowedOrigin(url, o.origins)
       ) {
         return dispatch(opts, handler);
       }
-      const signal = (opts as { signal?: unknown }).signal;
+      const { signal } = opts as { signal?: unknown };
       const abortSignal = signal instanceof AbortSignal ? signal : undefined;
       let target: Dispatcher.DispatchController | undefined; // the current attempt's controller
       // live: an attempt is in flight below; started: the caller's handler got onRequestStart
@@ -97,7 +94,6 @@ export function tokenVaultInterceptor(
       let failure: Error | undefined;
       let token: Token;
       let prepared: PreparedBody;
-
       const fail = (error: Error): void => {
         if (settled) return;
         settled = true;
@@ -186,11 +182,18 @@ export function tokenVaultInterceptor(
         authorize(o, next, opts.method, url, (name, value) => authorized.push(name, value))?.then(go, fail) ??
           go();
       };
-
-      (async () => {
-        prepared = await prepareBody(opts.body, headers);
-        send(await call(() => vault.getToken({ signal: abortSignal })));
-      })().catch(fail);
+      const asIs = bodyAsIs(opts.body); // fast path: no body to read and a usable cached token
+      const cached = !abortSignal?.aborted && vault.peek();
+      if (asIs && cached) {
+        prepared = asIs;
+        call(() => vault.getToken().catch(() => {})); // starts the soft window's background refresh
+        send(cached);
+      } else {
+        (async () => {
+          prepared = asIs ?? (await prepareBody(opts.body, headers));
+          send(await call(() => vault.getToken({ signal: abortSignal })));
+        })().catch(fail);
+      }
       return true;
     };
 }

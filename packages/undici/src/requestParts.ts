@@ -46,6 +46,19 @@ const isStream = (body: object): boolean =>
   typeof (body as { getReader?: unknown }).getReader === 'function';
 
 /**
+ * `body` as it is sent, when nothing has to be read first (everything but a one-shot async
+ * iterable): `undefined` for a body {@link prepareBody} must read.
+ */
+export function bodyAsIs(body: unknown): PreparedBody | undefined {
+  if (body == null || typeof body !== 'object') return { body, replayable: true };
+  const stream = isStream(body);
+  if (stream || typeof (body as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] !== 'function') {
+    return { body, replayable: !stream };
+  }
+  return undefined;
+}
+
+/**
  * Make `body` sendable twice when possible. Strings, bytes, `Blob` and `FormData` already are.
  * A Node or web stream is not (it is sent once, as is). A one-shot async iterable (what
  * `fetch` hands the dispatcher for EVERY body) is read into memory when its `Content-Length`
@@ -53,9 +66,9 @@ const isStream = (body: object): boolean =>
  * a larger one is sent once as is.
  */
 export async function prepareBody(body: unknown, headers: FlatHeaders): Promise<PreparedBody> {
-  if (body == null || typeof body !== 'object') return { body, replayable: true };
-  const iterate = (body as Partial<AsyncIterable<Uint8Array>>)[Symbol.asyncIterator];
-  if (isStream(body) || typeof iterate !== 'function') return { body, replayable: !isStream(body) };
+  const asIs = bodyAsIs(body);
+  if (asIs) return asIs;
+  const iterate = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator];
   const length = Number(headerValue(headers, 'content-length') ?? Number.NaN);
   if (!(length <= REPLAY_LIMIT_BYTES)) return { body, replayable: false };
   const iterator = iterate.call(body);

@@ -218,6 +218,50 @@ for (const [version, undici] of [
   });
 }
 
+describe('the fast path (a request with no body to read and a usable cached token)', () => {
+  /** An interceptor below tokenVaultInterceptor (composed before it): records the authorization of each dispatch. */
+  const below =
+    (seen: unknown[]): undici8.Dispatcher.DispatcherComposeInterceptor =>
+    (dispatch) =>
+    (opts, handler) => {
+      seen.push(opts.headers);
+      return dispatch(opts, handler);
+    };
+
+  it('is dispatched below synchronously, with the token', async () => {
+    const vault = createVault();
+    const token = await vault.getToken();
+    const seen: unknown[] = [];
+    const agent = new undici8.Agent();
+    const dispatcher = agent.compose(below(seen), tokenVaultInterceptor(vault, { origins: server.url }));
+    const pending = undici8.request(`${server.url}/api/echo`, { dispatcher });
+    expect(seen).toEqual([['Authorization', `Bearer ${token.accessToken}`]]); // before any await
+    expect((await pending).statusCode).toBe(200);
+    await agent.close();
+  });
+
+  it('in the soft window it still starts the one background refresh', async () => {
+    let clock = 0;
+    let issued = 0;
+    const vault = createTokenVault({
+      now: () => clock,
+      refreshWindowMs: 1_000,
+      expiryMarginMs: 100,
+      fetchToken: async () => ({ accessToken: `t${++issued}`, expiresIn: 10 }),
+    });
+    vaults.push(vault);
+    await vault.getToken();
+    clock = 9_500; // inside the soft window, outside the hard margin
+    const agent = new undici8.Agent();
+    const dispatcher = agent.compose(tokenVaultInterceptor(vault, { origins: foreignUrl }));
+    expect((await undici8.request(`${foreignUrl}/x`, { dispatcher })).statusCode).toBe(200);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(issued).toBe(2);
+    expect(foreignHits[0]?.authorization).toBe('Bearer t1'); // the cached token was sent
+    await agent.close();
+  });
+});
+
 describe('options', () => {
   it('throws a TypeError naming the problem', () => {
     const vault = createTokenVault({ fetchToken: async () => 'token' });
