@@ -41,7 +41,9 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
  * ```
  */
 export interface Timers {
+  /** Run `callback` once after `ms` milliseconds; returns a handle for `clearTimeout`. */
   setTimeout(callback: () => void, ms: number): ReturnType<typeof setTimeout>;
+  /** Cancel a timer `setTimeout` returned (`undefined` is ignored). */
   clearTimeout(timer: ReturnType<typeof setTimeout> | undefined): void;
 }
 
