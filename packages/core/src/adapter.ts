@@ -164,17 +164,23 @@ function fail(api: string, option: string, must: string): never {
 /** The page's URL in a browser (relative URLs resolve against it), else `undefined`. */
 const page = (): string | undefined => globalThis.location?.href;
 
+/** The origin of an absolute http(s) URL, else `''` (relative, another scheme, not a URL at all). */
+function httpOrigin(value: unknown): string {
+  try {
+    const { origin, protocol } = new URL(typeof value === 'string' ? value : '');
+    if (protocol === 'http:' || protocol === 'https:') return origin;
+  } catch {}
+  return '';
+}
+
 function toOrigin(api: string, value: unknown): string {
-  if (typeof value === 'string') {
-    try {
-      const { origin, protocol } = new URL(value);
-      if (protocol === 'http:' || protocol === 'https:') return origin;
-    } catch {}
-  }
-  return fail(
-    api,
-    'origins',
-    "must be an http(s) origin or URL (e.g. 'https://api.example.com'), a non-empty list of them, or '*'",
+  return (
+    httpOrigin(value) ||
+    fail(
+      api,
+      'origins',
+      "must be an http(s) origin or URL (e.g. 'https://api.example.com'), a non-empty list of them, or '*'",
+    )
   );
 }
 
@@ -273,12 +279,8 @@ function absoluteOrigin(base: string | URL | undefined): string | undefined {
   if (typeof base !== 'string') return undefined;
   let origin = baseOrigins.get(base);
   if (origin === undefined) {
-    try {
-      const parsed = new URL(base);
-      origin = parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : '';
-    } catch {
-      origin = ''; // relative: resolved against the page on the slow path, which may change
-    }
+    // `''` for a relative base: resolved against the page on the slow path, which may change.
+    origin = httpOrigin(base);
     if (baseOrigins.size >= 64) baseOrigins.clear();
     baseOrigins.set(base, origin);
   }

@@ -176,19 +176,24 @@ const DEFAULTS: Partial<ResolvedOptions> = {
 };
 
 const isFunction: OptionRule = [(value) => typeof value === 'function', 'a function'];
-const durationMs = (positive: boolean): OptionRule => [
-  (value) => Number.isFinite(value) && (positive ? (value as number) > 0 : (value as number) >= 0),
-  `a ${positive ? 'positive' : 'non-negative'} finite number of ms`,
+/** A duration: positive (a lifetime, a timeout) or non-negative (a window, a margin, a delay). */
+const POSITIVE_MS: OptionRule = [
+  (value) => Number.isFinite(value) && (value as number) > 0,
+  'a positive finite number of ms',
+];
+const NON_NEGATIVE_MS: OptionRule = [
+  (value) => Number.isFinite(value) && (value as number) >= 0,
+  'a non-negative finite number of ms',
 ];
 
 const RULES: Record<keyof TokenVaultOptions, OptionRule> = {
   fetchToken: isFunction,
   name: [(value) => typeof value === 'string' && value !== '', 'a non-empty string'],
-  lifetimeMs: durationMs(true),
-  refreshWindowMs: durationMs(false),
-  expiryMarginMs: durationMs(false),
+  lifetimeMs: POSITIVE_MS,
+  refreshWindowMs: NON_NEGATIVE_MS,
+  expiryMarginMs: NON_NEGATIVE_MS,
   keepFresh: [(value) => typeof value === 'boolean', 'a boolean'],
-  refreshTimeoutMs: durationMs(true),
+  refreshTimeoutMs: POSITIVE_MS,
   retry: [(value) => value === false || isObject(value), 'false or an object'],
   store: [
     (value) =>
@@ -203,8 +208,8 @@ const RULES: Record<keyof TokenVaultOptions, OptionRule> = {
 
 const RETRY_RULES: Record<keyof RetryOptions, OptionRule> = {
   retries: [(value) => Number.isInteger(value) && (value as number) >= 0, 'a non-negative integer'],
-  baseDelayMs: durationMs(false),
-  maxDelayMs: durationMs(false),
+  baseDelayMs: NON_NEGATIVE_MS,
+  maxDelayMs: NON_NEGATIVE_MS,
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {
