@@ -20,6 +20,7 @@ export default defineConfig({
   test: {
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    isolate: false,
     projects: [
       project('core', 'packages/core'),
       project('msw', 'packages/msw', needsChromium),

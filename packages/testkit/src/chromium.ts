@@ -26,6 +26,7 @@ export async function launchChromium(
   parentDir: string = tmpdir(),
 ): Promise<{ browser: Browser; close(): Promise<void> }> {
   const tmp = mkdtempSync(join(parentDir, '.chromium-'));
+  const previousTmpdir = process.env.TMPDIR;
   process.env.TMPDIR = tmp; // playwright creates each context's profile under os.tmpdir()
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
@@ -38,6 +39,9 @@ export async function launchChromium(
     async close() {
       await browser.close();
       rmSync(tmp, { recursive: true, force: true });
+      // Test files share a worker (`isolate: false`): the next one must not get a removed folder.
+      if (previousTmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previousTmpdir;
     },
   };
 }

@@ -47,7 +47,7 @@ export type {
   RunningOidcProvider,
 } from './oidcProvider.js';
 export { startOidcProvider } from './oidcProvider.js';
-export { heavy, QUICK_RUN } from './quick.js';
+export { heavy, QUICK_RUN, SECOND_SETUP } from './quick.js';
 export type { EchoingTokenServer } from './secretLeaks.js';
 export {
   checkAdapterKeepsSecrets,
