@@ -1,6 +1,8 @@
 /**
  * ky hooks (ky 1.14+ and ky 2 from one build; `readHookArgs` reads both calling conventions):
- * bearer token for allowed origins, one coalesced refresh and one retry on 401.
+ * bearer token for allowed origins, one coalesced refresh and one retry on 401. ky 2 runs the
+ * `init` hook, which sends the call through a `fetch` wrapper (`callFetch.ts`) and takes the
+ * other hooks out; ky 1 has no `init` hooks and runs the others.
  */
 
 import { type Token, type TokenVault, TokVaultError } from '@tokvault/core';
@@ -8,16 +10,13 @@ import {
   type AdapterOptions,
   authorize,
   isAllowedOrigin,
-  isRefreshWorthy,
-  isReplayableBody,
   manualRedirects,
-  type ResendBudget,
-  resendStep,
   resolveAdapterOptions,
 } from '@tokvault/core/adapter';
-import { baseOf, type HookArgs, type KyOptionsLike, readHookArgs } from './kyCompat.js';
+import { callFetch } from './callFetch.js';
+import { baseOf, type KyOptionsLike, readHookArgs, replayBody } from './kyCompat.js';
 import { noOriginsWarning } from './noOrigins.js';
-import { redirectFollower } from './redirects.js';
+import { type KyCall, MANUAL, settle } from './resend.js';
 
 /**
  * Options of {@link tokenVaultHooks}: the shared adapter options plus `fetch`.
@@ -73,11 +72,16 @@ export type VersionAgnosticHook<TResult> = (first: unknown, ...rest: unknown[]) 
  * ```
  */
 export interface TokenVaultKyHooks {
-  /** Sets the header on allowed, non-opted-out requests; such a request's redirects become manual. */
+  /**
+   * ky 2: sends the call through a `fetch` wrapper that sets the header, follows redirects and
+   * resends, ahead of ky's hooks (no response clone for a hook); takes the three others out.
+   */
+  init: ((options: unknown) => void)[];
+  /** ky 1: sets the header on allowed, non-opted-out requests; such a request's redirects become manual. */
   beforeRequest: VersionAgnosticHook<Request | undefined>[];
-  /** Puts the current token on ky's own retries; stops ky 1 from retrying vault errors. */
+  /** ky 1: puts the current token on ky's own retries. Both: stops ky retrying vault errors. */
   beforeRetry: VersionAgnosticHook<void>[];
-  /** Follows those redirects; refreshes on a refresh-worthy response and returns the retried response. */
+  /** ky 1: follows those redirects; refreshes on a refresh-worthy response and returns the retried response. */
   afterResponse: VersionAgnosticHook<Response | undefined>[];
 }
 
@@ -111,90 +115,94 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
   const o = resolveAdapterOptions('tokenVaultHooks', vault, options, {
     ownOptions: { fetch: [(value) => typeof value === 'function', 'a function'] },
   });
-  /** Per ky call (its managed signal): the token it carries and what it spent of its resend budget. */
-  const calls = new WeakMap<AbortSignal, { token: Token; spent: ResendBudget }>();
+  /** ky 1, per ky call (its managed signal): the token it carries and its resend budget. */
+  const calls = new WeakMap<AbortSignal, KyCall>();
   const warn = noOriginsWarning();
   /** The request's base URL; none in a browser: the page (as for a same-origin fetch). */
   const baseFor = (kyOptions: KyOptionsLike) => baseOf(kyOptions) ?? globalThis.location?.href;
   const sender = (kyOptions: KyOptionsLike) => options.fetch ?? kyOptions.fetch ?? globalThis.fetch;
-  const authorised = ({ request, options: kyOptions }: HookArgs): boolean =>
+  const authorised = (request: Request, kyOptions: KyOptionsLike): boolean =>
     kyOptions.context?.tokenVault !== false && isAllowedOrigin(request.url, o.origins, baseFor(kyOptions));
 
-  /** Set the token header if the request may carry it; the first that nothing allows warns once. */
-  async function setHeader(args: HookArgs): Promise<boolean> {
-    if (!authorised(args)) {
-      const optedOut = args.options.context?.tokenVault === false;
-      if (!o.origins && !baseFor(args.options) && !optedOut) warn(args.request.url);
-      return false;
+  /** Set the token header if the request may carry it and return the token; the first that nothing allows warns once. */
+  async function setHeader(request: Request, kyOptions: KyOptionsLike): Promise<Token | undefined> {
+    if (!authorised(request, kyOptions)) {
+      const optedOut = kyOptions.context?.tokenVault === false;
+      if (!o.origins && !baseFor(kyOptions) && !optedOut) warn(request.url);
+      return undefined;
     }
-    const { headers, method, url, signal } = args.request;
+    const { headers, method, url, signal } = request;
     const token = await vault.getToken({ signal });
     await authorize(o, token, method, url, (name, value) => headers.set(name, value));
-    const call = calls.get(args.options.signal ?? signal);
-    if (call)
+    return token;
+  }
+  /** ky 1: the header, and the call's token. */
+  async function setCallHeader(request: Request, kyOptions: KyOptionsLike): Promise<boolean> {
+    const token = await setHeader(request, kyOptions);
+    const key = kyOptions.signal ?? request.signal;
+    const call = calls.get(key);
+    if (token && call)
       call.token = token; // ky's own retry
-    else calls.set(args.options.signal ?? signal, { token, spent: { nonce: false, refresh: false } });
-    return true;
+    else if (token) calls.set(key, { token, spent: { nonce: false, refresh: false } });
+    return token !== undefined;
   }
 
-  const followed = redirectFollower(o, baseFor, sender);
+  const stopVaultErrors: VersionAgnosticHook<void> = async (first, ...rest) => {
+    const { error, request } = readHookArgs(first, rest);
+    // ky 1 retries any non-HTTP error; a vault error or an abort must reach the caller.
+    if (error instanceof TokVaultError || (request.signal.aborted && error === request.signal.reason)) {
+      throw error;
+    }
+  };
+  const setToken: VersionAgnosticHook<Request | undefined> = async (first, ...rest) => {
+    const { request, options: kyOptions } = readHookArgs(first, rest);
+    // `afterResponse` follows the redirects, dropping the token before it leaves `origins`.
+    return (await setCallHeader(request, kyOptions)) && manualRedirects(request.redirect)
+      ? new Request(request, MANUAL)
+      : undefined;
+  };
+  const retry: VersionAgnosticHook<void> = async (first, ...rest) => {
+    await stopVaultErrors(first, ...rest);
+    const { request, options: kyOptions } = readHookArgs(first, rest);
+    await setCallHeader(request, kyOptions);
+  };
+  const resend: VersionAgnosticHook<Response | undefined> = async (first, ...rest) => {
+    const { request, options: kyOptions, response } = readHookArgs(first, rest);
+    if (!response) return undefined;
+    const key = kyOptions.signal ?? request.signal;
+    const call = authorised(request, kyOptions) ? calls.get(key) : undefined;
+    const final = await settle(o, vault, call, request, response, {
+      base: baseFor(kyOptions),
+      follow:
+        request.redirect === 'manual' && kyOptions.redirect !== 'manual' && request.headers.has(o.header),
+      body: () => replayBody(kyOptions, request),
+      send: sender(kyOptions),
+    });
+    return final === response ? undefined : final;
+  };
 
+  /** ky 2 `init`: our other hooks step aside for this call (`beforeRetry` keeps its guard). */
+  const aside = new Map<unknown, unknown>([
+    [setToken, []],
+    [retry, stopVaultErrors],
+    [resend, []],
+  ]);
+  const via = { o, vault, fetch: options.fetch, baseFor, setHeader };
   return {
-    beforeRequest: [
-      async (first, ...rest) => {
-        const args = readHookArgs(first, rest);
-        // `afterResponse` follows the redirects, dropping the token before it leaves `origins`.
-        return (await setHeader(args)) && manualRedirects(args.request.redirect)
-          ? new Request(args.request, { redirect: 'manual' })
-          : undefined;
+    init: [
+      (value) => {
+        const kyOptions = value as KyOptionsLike;
+        kyOptions.hooks = Object.fromEntries(
+          Object.entries(kyOptions.hooks ?? {}).map(([name, list]) => [
+            name,
+            list?.flatMap((hook) => aside.get(hook) ?? hook),
+          ]),
+        );
+        if (kyOptions.context?.tokenVault !== false) kyOptions.fetch = callFetch(via, kyOptions);
       },
     ],
-    beforeRetry: [
-      async (first, ...rest) => {
-        const args = readHookArgs(first, rest);
-        // ky 1 retries any non-HTTP error; a vault error or an abort must reach the caller.
-        if (
-          args.error instanceof TokVaultError ||
-          (args.request.signal.aborted && args.error === args.request.signal.reason)
-        ) {
-          throw args.error;
-        }
-        await setHeader(args);
-      },
-    ],
-    afterResponse: [
-      async (first, ...rest) => {
-        const args = readHookArgs(first, rest);
-        const { request, options: kyOptions } = args;
-        if (!args.response) return undefined;
-        const body = kyOptions.body ?? request.body; // a body inside a Request input: a stream
-        const response = await followed(request, args.response, kyOptions, body);
-        const own = response === args.response ? undefined : response;
-        const call = calls.get(kyOptions.signal ?? request.signal);
-        const resend = // most responses: a status that never resends, decided before any URL work
-          (o.dpop || o.shouldRefresh || o.statusCodes.has(response.status)) &&
-          call &&
-          !(call.spent.nonce && call.spent.refresh) &&
-          authorised(args) &&
-          isReplayableBody(body);
-        if (!resend) return own;
-        let received = response;
-        for (;;) {
-          const refreshWorthy = () => isRefreshWorthy(o, received, baseFor(kyOptions));
-          const step = resendStep(o, request.url, received, call.spent, refreshWorthy);
-          if (!step) return received === args.response ? undefined : received;
-          // A DPoP nonce resend keeps the token; a refresh resend takes the refreshed one.
-          if (step === 'refresh') {
-            call.token = await vault.refresh({ staleToken: call.token, signal: request.signal });
-          }
-          const token = call.token;
-          const headers = new Headers(request.headers);
-          await authorize(o, token, request.method, request.url, (name, value) => headers.set(name, value));
-          if (body instanceof FormData) headers.delete('content-type');
-          const sent = new Request(request, { headers, body: body as BodyInit | null });
-          received = await followed(sent, await sender(kyOptions)(sent), kyOptions, body);
-        }
-      },
-    ],
+    beforeRequest: [setToken],
+    beforeRetry: [retry],
+    afterResponse: [resend],
   };
 }

@@ -4,16 +4,24 @@
  * helpers read both, so one build of the hooks serves ky 1.14+ and ky 2.
  */
 
-/** The fields of ky 1 and ky 2 normalised options the hooks read. */
+/** A `fetch` as ky calls it: ky's `Request` and the options ky does not know (e.g. undici's `dispatcher`). */
+export type KyFetch = (request: Request, init?: RequestInit) => Promise<Response>;
+
+/** The fields of ky 1 and ky 2 options (normalised for hooks, as given for ky 2 `init`) the hooks read. */
 export interface KyOptionsLike {
   prefix?: unknown;
   prefixUrl?: unknown;
   baseUrl?: unknown;
   body?: unknown;
+  /** ky 2 `init` only: the body is still `json`, stringified by ky later. */
+  json?: unknown;
+  stringifyJson?: (data: unknown) => string;
   context?: Record<string, unknown>;
   signal?: AbortSignal | null;
   redirect?: RequestRedirect;
-  fetch?: (request: Request) => Promise<Response>;
+  fetch?: KyFetch;
+  /** ky 2 `init` only: this call's hooks (replaceable there). */
+  hooks?: Record<string, unknown[] | undefined>;
 }
 
 /** A hook call of either major, read into one shape. */
@@ -44,3 +52,11 @@ const usable = (value: unknown): value is string | URL =>
 export function baseOf({ baseUrl, prefix, prefixUrl }: KyOptionsLike): string | URL | undefined {
   return usable(baseUrl) ? baseUrl : usable(prefix) ? prefix : usable(prefixUrl) ? prefixUrl : undefined;
 }
+
+/**
+ * The body to send again on a resend or a 307/308: ky's `body` (ky 2's `init` sees `json`
+ * before ky stringifies it), else the request's own (`null`, or a stream: a body inside a
+ * `Request` input, which cannot be sent again).
+ */
+export const replayBody = ({ body, json, stringifyJson }: KyOptionsLike, request: Request): unknown =>
+  body ?? (json === undefined ? request.body : (stringifyJson ?? JSON.stringify)(json));
