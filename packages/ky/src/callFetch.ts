@@ -46,3 +46,18 @@ export function callFetch(d: CallFetchDeps, kyOptions: KyOptionsLike): KyFetch {
     });
   };
 }
+
+/**
+ * ky 2's `init` hook: this call's hooks with ours replaced as `aside` says (a hook mapped to
+ * `[]` is taken out), and, unless the call opted out, its `fetch` wrapped by {@link callFetch}.
+ */
+export function initHook(d: CallFetchDeps, aside: ReadonlyMap<unknown, unknown>): (options: unknown) => void {
+  return (value) => {
+    const kyOptions = value as KyOptionsLike;
+    const hooks = Object.entries(kyOptions.hooks ?? {});
+    kyOptions.hooks = Object.fromEntries(
+      hooks.map(([name, list]) => [name, list?.flatMap((hook) => aside.get(hook) ?? hook)]),
+    );
+    if (kyOptions.context?.tokenVault !== false) kyOptions.fetch = callFetch(d, kyOptions);
+  };
+}

@@ -13,7 +13,7 @@ import {
   manualRedirects,
   resolveAdapterOptions,
 } from '@tokvault/core/adapter';
-import { callFetch } from './callFetch.js';
+import { initHook } from './callFetch.js';
 import { baseOf, type KyOptionsLike, readHookArgs, replayBody } from './kyCompat.js';
 import { noOriginsWarning } from './noOrigins.js';
 import { type KyCall, MANUAL, settle } from './resend.js';
@@ -28,9 +28,9 @@ import { type KyCall, MANUAL, settle } from './resend.js';
  */
 export interface TokenVaultHooksOptions extends AdapterOptions<Response> {
   /**
-   * The `fetch` that sends the token retry. ky 1 exposes its `fetch` option to hooks and that
-   * one is used; ky 2 does not, so pass your custom `fetch` here too if you gave ky one.
-   * @default ky's `fetch` option (ky 1), else `globalThis.fetch`
+   * The `fetch` that sends the token retry and the redirect hops (ky's `fetch` option sends the
+   * first request).
+   * @default ky's `fetch` option, else `globalThis.fetch`
    */
   fetch?: ((request: Request) => Promise<Response>) | undefined;
 }
@@ -127,8 +127,7 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
   /** Set the token header if the request may carry it and return the token; the first that nothing allows warns once. */
   async function setHeader(request: Request, kyOptions: KyOptionsLike): Promise<Token | undefined> {
     if (!authorised(request, kyOptions)) {
-      const optedOut = kyOptions.context?.tokenVault === false;
-      if (!o.origins && !baseFor(kyOptions) && !optedOut) warn(request.url);
+      if (!o.origins && !baseFor(kyOptions) && kyOptions.context?.tokenVault !== false) warn(request.url);
       return undefined;
     }
     const { headers, method, url, signal } = request;
@@ -181,26 +180,14 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
     return final === response ? undefined : final;
   };
 
-  /** ky 2 `init`: our other hooks step aside for this call (`beforeRetry` keeps its guard). */
+  // ky 2: the call goes through `callFetch`; our other hooks step aside (`beforeRetry` keeps its guard).
   const aside = new Map<unknown, unknown>([
     [setToken, []],
     [retry, stopVaultErrors],
     [resend, []],
   ]);
-  const via = { o, vault, fetch: options.fetch, baseFor, setHeader };
   return {
-    init: [
-      (value) => {
-        const kyOptions = value as KyOptionsLike;
-        kyOptions.hooks = Object.fromEntries(
-          Object.entries(kyOptions.hooks ?? {}).map(([name, list]) => [
-            name,
-            list?.flatMap((hook) => aside.get(hook) ?? hook),
-          ]),
-        );
-        if (kyOptions.context?.tokenVault !== false) kyOptions.fetch = callFetch(via, kyOptions);
-      },
-    ],
+    init: [initHook({ o, vault, fetch: options.fetch, baseFor, setHeader }, aside)],
     beforeRequest: [setToken],
     beforeRetry: [retry],
     afterResponse: [resend],
