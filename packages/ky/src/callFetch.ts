@@ -2,11 +2,11 @@
  * ky 2: the `fetch` wrapper the `init` hook gives one ky call. The header, the redirects and
  * the resend happen here, inside ky's `fetch` step and ahead of ky's hooks: ky clones no
  * response for a hook of ours, and a resend goes through none of ky's hook machinery. ky's own
- * retries call it again (same call, same resend budget) and its timeout bounds all of it.
+ * retries call it again (same call, same resend budget) and ky's timeout bounds all of it.
  */
-import type { Token, TokenVault } from '@tokvault/core';
+import type { TokenVault } from '@tokvault/core';
 import { manualRedirects, type ResolvedAdapterOptions } from '@tokvault/core/adapter';
-import { type KyFetch, type KyOptionsLike, replayBody } from './kyCompat.js';
+import type { KyOptionsLike } from './kyCompat.js';
 import { type KyCall, MANUAL, settle } from './resend.js';
 
 /** What the wrapper needs of `tokenVaultHooks`. */
@@ -15,41 +15,14 @@ export interface CallFetchDeps {
   vault: TokenVault;
   /** The `fetch` option of `tokenVaultHooks`: sends resends and redirect hops when given. */
   fetch: ((request: Request) => Promise<Response>) | undefined;
-  baseFor: (kyOptions: KyOptionsLike) => string | URL | undefined;
-  /** Sets the header on a request that may carry the token and returns that token. */
-  setHeader: (request: Request, kyOptions: KyOptionsLike) => Promise<Token | undefined>;
-}
-
-/**
- * The `fetch` for one ky 2 call with `kyOptions` (as its `init` hooks see them): ky's own
- * `fetch` option (else `globalThis.fetch`, looked up at each send) with the token.
- */
-export function callFetch(d: CallFetchDeps, kyOptions: KyOptionsLike): KyFetch {
-  const own = kyOptions.fetch;
-  let call: KyCall | undefined;
-  return async (request, init) => {
-    const token = await d.setHeader(request, kyOptions);
-    if (!token) return own ? own(request, init) : globalThis.fetch(request, init);
-    if (call)
-      call.token = token; // ky's own retry
-    else call = { token, spent: { nonce: false, refresh: false } };
-    // Outside browsers the redirects are followed in `settle`, the token dropped before it leaves `origins`.
-    const follow = manualRedirects(request.redirect);
-    const response = await (own
-      ? own(follow ? new Request(request, MANUAL) : request, init) // a custom fetch gets it in the Request
-      : globalThis.fetch(request, follow ? { ...init, ...MANUAL } : init));
-    return settle(d.o, d.vault, call, request, response, {
-      base: d.baseFor(kyOptions),
-      follow,
-      body: () => replayBody(kyOptions, request),
-      send: d.fetch ?? ((sent) => (own ?? globalThis.fetch)(sent, init)),
-    });
-  };
+  /** Sets the header on a request that may carry the token; returns its call (tracked under `key`). */
+  begin: (request: Request, kyOptions: KyOptionsLike, key: object) => Promise<KyCall | undefined>;
 }
 
 /**
  * ky 2's `init` hook: this call's hooks with ours replaced as `aside` says (a hook mapped to
- * `[]` is taken out), and, unless the call opted out, its `fetch` wrapped by {@link callFetch}.
+ * `[]` is taken out), and, unless the call opted out, its `fetch` (ky's option, else
+ * `globalThis.fetch` looked up at each send) wrapped: it sends the request with the token.
  */
 export function initHook(d: CallFetchDeps, aside: ReadonlyMap<unknown, unknown>): (options: unknown) => void {
   return (value) => {
@@ -58,6 +31,18 @@ export function initHook(d: CallFetchDeps, aside: ReadonlyMap<unknown, unknown>)
     kyOptions.hooks = Object.fromEntries(
       hooks.map(([name, list]) => [name, list?.flatMap((hook) => aside.get(hook) ?? hook)]),
     );
-    if (kyOptions.context?.tokenVault !== false) kyOptions.fetch = callFetch(d, kyOptions);
+    if (kyOptions.context?.tokenVault === false) return;
+    const own = kyOptions.fetch;
+    kyOptions.fetch = async (request, init) => {
+      const call = await d.begin(request, kyOptions, kyOptions);
+      if (!call) return own ? own(request, init) : globalThis.fetch(request, init);
+      // Outside browsers the redirects are followed in `settle`, the token dropped before it leaves `origins`.
+      const follow = manualRedirects(request.redirect);
+      const response = await (own
+        ? own(follow ? new Request(request, MANUAL) : request, init) // a custom fetch may ignore `init`
+        : globalThis.fetch(request, follow ? { ...init, ...MANUAL } : init));
+      const send = d.fetch ?? ((sent: Request) => (own ?? globalThis.fetch)(sent, init));
+      return settle(d.o, d.vault, call, request, response, kyOptions, follow, send);
+    };
   };
 }

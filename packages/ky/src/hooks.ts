@@ -5,7 +5,7 @@
  * other hooks out; ky 1 has no `init` hooks and runs the others.
  */
 
-import { type Token, type TokenVault, TokVaultError } from '@tokvault/core';
+import { type TokenVault, TokVaultError } from '@tokvault/core';
 import {
   type AdapterOptions,
   authorize,
@@ -14,7 +14,7 @@ import {
   resolveAdapterOptions,
 } from '@tokvault/core/adapter';
 import { initHook } from './callFetch.js';
-import { baseOf, type KyOptionsLike, readHookArgs, replayBody } from './kyCompat.js';
+import { baseFor, type HookArgs, type KyOptionsLike, readHookArgs } from './kyCompat.js';
 import { noOriginsWarning } from './noOrigins.js';
 import { type KyCall, MANUAL, settle } from './resend.js';
 
@@ -115,36 +115,27 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
   const o = resolveAdapterOptions('tokenVaultHooks', vault, options, {
     ownOptions: { fetch: [(value) => typeof value === 'function', 'a function'] },
   });
-  /** ky 1, per ky call (its managed signal): the token it carries and its resend budget. */
-  const calls = new WeakMap<AbortSignal, KyCall>();
+  /** Per ky call (ky 2: its options; ky 1: its managed signal): its token and resend budget. */
+  const calls = new WeakMap<object, KyCall>();
   const warn = noOriginsWarning();
-  /** The request's base URL; none in a browser: the page (as for a same-origin fetch). */
-  const baseFor = (kyOptions: KyOptionsLike) => baseOf(kyOptions) ?? globalThis.location?.href;
-  const sender = (kyOptions: KyOptionsLike) => options.fetch ?? kyOptions.fetch ?? globalThis.fetch;
-  const authorised = (request: Request, kyOptions: KyOptionsLike): boolean =>
-    kyOptions.context?.tokenVault !== false && isAllowedOrigin(request.url, o.origins, baseFor(kyOptions));
 
-  /** Set the token header if the request may carry it and return the token; the first that nothing allows warns once. */
-  async function setHeader(request: Request, kyOptions: KyOptionsLike): Promise<Token | undefined> {
-    if (!authorised(request, kyOptions)) {
-      if (!o.origins && !baseFor(kyOptions) && kyOptions.context?.tokenVault !== false) warn(request.url);
+  /** Set the token header if the request may carry it; the first that nothing allows warns once. */
+  async function begin(request: Request, kyOptions: KyOptionsLike, key: object): Promise<KyCall | undefined> {
+    const base = baseFor(kyOptions);
+    const optedOut = kyOptions.context?.tokenVault === false;
+    if (optedOut || !isAllowedOrigin(request.url, o.origins, base)) {
+      if (!o.origins && !base && !optedOut) warn(request.url);
       return undefined;
     }
     const { headers, method, url, signal } = request;
     const token = await vault.getToken({ signal });
     await authorize(o, token, method, url, (name, value) => headers.set(name, value));
-    return token;
+    const call = calls.get(key) ?? { token, spent: { nonce: false, refresh: false } };
+    call.token = token; // the current token, on ky's own retries too
+    calls.set(key, call);
+    return call;
   }
-  /** ky 1: the header, and the call's token. */
-  async function setCallHeader(request: Request, kyOptions: KyOptionsLike): Promise<boolean> {
-    const token = await setHeader(request, kyOptions);
-    const key = kyOptions.signal ?? request.signal;
-    const call = calls.get(key);
-    if (token && call)
-      call.token = token; // ky's own retry
-    else if (token) calls.set(key, { token, spent: { nonce: false, refresh: false } });
-    return token !== undefined;
-  }
+  const key = ({ request, options: kyOptions }: HookArgs) => kyOptions.signal ?? request.signal;
 
   const stopVaultErrors: VersionAgnosticHook<void> = async (first, ...rest) => {
     const { error, request } = readHookArgs(first, rest);
@@ -154,40 +145,36 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
     }
   };
   const setToken: VersionAgnosticHook<Request | undefined> = async (first, ...rest) => {
-    const { request, options: kyOptions } = readHookArgs(first, rest);
+    const args = readHookArgs(first, rest);
     // `afterResponse` follows the redirects, dropping the token before it leaves `origins`.
-    return (await setCallHeader(request, kyOptions)) && manualRedirects(request.redirect)
-      ? new Request(request, MANUAL)
+    return (await begin(args.request, args.options, key(args))) && manualRedirects(args.request.redirect)
+      ? new Request(args.request, MANUAL)
       : undefined;
   };
   const retry: VersionAgnosticHook<void> = async (first, ...rest) => {
     await stopVaultErrors(first, ...rest);
-    const { request, options: kyOptions } = readHookArgs(first, rest);
-    await setCallHeader(request, kyOptions);
+    const args = readHookArgs(first, rest);
+    await begin(args.request, args.options, key(args));
   };
   const resend: VersionAgnosticHook<Response | undefined> = async (first, ...rest) => {
-    const { request, options: kyOptions, response } = readHookArgs(first, rest);
-    if (!response) return undefined;
-    const key = kyOptions.signal ?? request.signal;
-    const call = authorised(request, kyOptions) ? calls.get(key) : undefined;
-    const final = await settle(o, vault, call, request, response, {
-      base: baseFor(kyOptions),
-      follow:
-        request.redirect === 'manual' && kyOptions.redirect !== 'manual' && request.headers.has(o.header),
-      body: () => replayBody(kyOptions, request),
-      send: sender(kyOptions),
-    });
+    const args = readHookArgs(first, rest);
+    const { request, options: kyOptions, response } = args;
+    const call = calls.get(key(args));
+    if (!response || !call) return undefined;
+    const follow = request.redirect === 'manual' && kyOptions.redirect !== 'manual';
+    const send = options.fetch ?? kyOptions.fetch ?? globalThis.fetch;
+    const final = await settle(o, vault, call, request, response, kyOptions, follow, send);
     return final === response ? undefined : final;
   };
 
-  // ky 2: the call goes through `callFetch`; our other hooks step aside (`beforeRetry` keeps its guard).
+  // ky 2: the call goes through a `fetch` wrapper; our other hooks step aside (`beforeRetry` keeps its guard).
   const aside = new Map<unknown, unknown>([
     [setToken, []],
     [retry, stopVaultErrors],
     [resend, []],
   ]);
   return {
-    init: [initHook({ o, vault, fetch: options.fetch, baseFor, setHeader }, aside)],
+    init: [initHook({ o, vault, fetch: options.fetch, begin }, aside)],
     beforeRequest: [setToken],
     beforeRetry: [retry],
     afterResponse: [resend],

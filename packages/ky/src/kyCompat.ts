@@ -32,26 +32,31 @@ export interface HookArgs {
   error?: unknown;
 }
 
-const isRequest = (value: unknown): value is Request =>
-  value instanceof Request || Object.prototype.toString.call(value) === '[object Request]';
-
-/** ky 1: `(request, options, response?, state)`; ky 2 (and ky 1 `beforeRetry`): `({ request, options, … })`. */
-export function readHookArgs(first: unknown, rest: unknown[]): HookArgs {
-  if (isRequest(first)) {
-    const response = rest[1] instanceof Response ? rest[1] : undefined;
-    return { request: first, options: (rest[0] ?? {}) as KyOptionsLike, response };
-  }
-  return first as HookArgs;
-}
+/**
+ * ky 1 `beforeRequest(request, options, state)` / `afterResponse(request, options, response, state)`;
+ * ky 2 (and ky 1 `beforeRetry`): `({ request, options, … })`.
+ */
+export const readHookArgs = (first: unknown, rest: unknown[]): HookArgs =>
+  first instanceof Request
+    ? { request: first, options: (rest[0] ?? {}) as KyOptionsLike, response: rest[1] as Response | undefined }
+    : (first as HookArgs);
 
 /** A usable base URL value: a non-empty string or a `URL`. */
 const usable = (value: unknown): value is string | URL =>
   (typeof value === 'string' && value !== '') || value instanceof URL;
 
-/** The request's base URL as given: ky 2 `baseUrl` or `prefix`, ky 1 `prefixUrl` (a relative one resolves against the page). */
-export function baseOf({ baseUrl, prefix, prefixUrl }: KyOptionsLike): string | URL | undefined {
-  return usable(baseUrl) ? baseUrl : usable(prefix) ? prefix : usable(prefixUrl) ? prefixUrl : undefined;
-}
+/**
+ * The request's base URL as given: ky 2 `baseUrl` or `prefix`, ky 1 `prefixUrl` (a relative one
+ * resolves against the page); with none, in a browser the page (as for a same-origin fetch).
+ */
+export const baseFor = ({ baseUrl, prefix, prefixUrl }: KyOptionsLike): string | URL | undefined =>
+  usable(baseUrl)
+    ? baseUrl
+    : usable(prefix)
+      ? prefix
+      : usable(prefixUrl)
+        ? prefixUrl
+        : globalThis.location?.href;
 
 /**
  * The body to send again on a resend or a 307/308: ky's `body` (ky 2's `init` sees `json`

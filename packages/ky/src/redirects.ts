@@ -8,38 +8,29 @@ import {
   isReplayableBody,
   type ResolvedAdapterOptions,
 } from '@tokvault/core/adapter';
+import { baseFor, type KyOptionsLike, replayBody } from './kyCompat.js';
 
 /**
- * `response` (the answer to `request`) with its redirects followed; any other response as is,
- * without computing the body.
- *
- * @param body - the request body to send again on a 307/308 (a stream cannot be: such a hop fails).
- * @param base - the request's base URL (the default `origins`).
- * @param send - sends one hop.
+ * `response` (the answer to `request` of a ky call with `kyOptions`) with its redirects
+ * followed, each hop sent with `send`; any other response as it is, without more work. A
+ * 307/308 sends the body again (one that cannot be sent again fails that hop, as in fetch).
  */
 export function followTokenRedirects(
   o: ResolvedAdapterOptions<Response>,
   request: Request,
   response: Response,
-  body: () => unknown,
-  base: string | URL | undefined,
+  kyOptions: KyOptionsLike,
   send: (request: Request) => Promise<Response>,
 ): Response | Promise<Response> {
   if (response.status < 301 || response.status > 308) return response;
   const { url, method, headers, signal } = request;
-  const replay = body();
+  const body = replayBody(kyOptions, request);
   return followRedirects(
     response,
-    {
-      url,
-      method,
-      headers,
-      signal,
-      body: isReplayableBody(replay) ? (replay as BodyInit | null) : undefined,
-    },
+    { url, method, headers, signal, body: isReplayableBody(body) ? (body as BodyInit | null) : undefined },
     {
       header: o.header,
-      allowed: (target) => isAllowedOrigin(target, o.origins, base),
+      allowed: (target) => isAllowedOrigin(target, o.origins, baseFor(kyOptions)),
       send: (target, init) => send(new Request(target, init)),
     },
   );
