@@ -5,9 +5,9 @@
  * retries call it again (same call, same resend budget) and ky's timeout bounds all of it.
  */
 import type { TokenVault } from '@tokvault/core';
-import { manualRedirects, type ResolvedAdapterOptions } from '@tokvault/core/adapter';
+import type { ResolvedAdapterOptions } from '@tokvault/core/adapter';
 import type { KyOptionsLike } from './kyCompat.js';
-import { type KyCall, MANUAL, settle } from './resend.js';
+import { type KyCall, MANUAL, manualRedirects, settle } from './resend.js';
 
 /** What the wrapper needs of `tokenVaultHooks`. */
 export interface CallFetchDeps {
@@ -34,15 +34,15 @@ export function initHook(d: CallFetchDeps, aside: ReadonlyMap<unknown, unknown>)
     if (kyOptions.context?.tokenVault === false) return;
     const own = kyOptions.fetch;
     kyOptions.fetch = async (request, init) => {
+      const send = (sent: Request, sentInit = init) => (own ?? globalThis.fetch)(sent, sentInit);
       const call = await d.begin(request, kyOptions, kyOptions);
-      if (!call) return own ? own(request, init) : globalThis.fetch(request, init);
-      // Outside browsers the redirects are followed in `settle`, the token dropped before it leaves `origins`.
+      if (!call) return send(request);
+      // Outside browsers the redirects are followed in `settle`, the token dropped before it leaves
+      // `origins`; a custom fetch gets `redirect: 'manual'` in the Request too (it may ignore `init`).
       const follow = manualRedirects(request.redirect);
-      const response = await (own
-        ? own(follow ? new Request(request, MANUAL) : request, init) // a custom fetch may ignore `init`
-        : globalThis.fetch(request, follow ? { ...init, ...MANUAL } : init));
-      const send = d.fetch ?? ((sent: Request) => (own ?? globalThis.fetch)(sent, init));
-      return settle(d.o, d.vault, call, request, response, kyOptions, follow, send);
+      const first = own && follow ? new Request(request, MANUAL) : request;
+      const response = await send(first, follow ? { ...init, ...MANUAL } : init);
+      return settle(d.o, d.vault, call, request, response, kyOptions, follow, d.fetch ?? send);
     };
   };
 }

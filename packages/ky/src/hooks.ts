@@ -6,17 +6,19 @@
  */
 
 import { type TokenVault, TokVaultError } from '@tokvault/core';
+import type { AdapterOptions } from '@tokvault/core/adapter';
+import { initHook } from './callFetch.js';
+import { baseFor, type KyOptionsLike, type RetryState } from './kyCompat.js';
+import { noOriginsWarning } from './noOrigins.js';
 import {
-  type AdapterOptions,
   authorize,
   isAllowedOrigin,
+  type KyCall,
+  MANUAL,
   manualRedirects,
   resolveAdapterOptions,
-} from '@tokvault/core/adapter';
-import { initHook } from './callFetch.js';
-import { baseFor, type HookArgs, type KyOptionsLike, readHookArgs } from './kyCompat.js';
-import { noOriginsWarning } from './noOrigins.js';
-import { type KyCall, MANUAL, settle } from './resend.js';
+  settle,
+} from './resend.js';
 
 /**
  * Options of {@link tokenVaultHooks}: the shared adapter options plus `fetch`.
@@ -53,8 +55,8 @@ export type TokenVaultContext = {
 };
 
 /**
- * A hook callable by ky 1 (positional arguments) and ky 2 (one state object), so the same
- * array fits both majors' `Hooks` type.
+ * A hook typed so that the same array fits the `Hooks` type of ky 1 (positional arguments) and
+ * ky 2 (one state object).
  *
  * @example
  * ```ts
@@ -120,7 +122,11 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
   const warn = noOriginsWarning();
 
   /** Set the token header if the request may carry it; the first that nothing allows warns once. */
-  async function begin(request: Request, kyOptions: KyOptionsLike, key: object): Promise<KyCall | undefined> {
+  async function begin(
+    request: Request,
+    kyOptions: KyOptionsLike,
+    key: object = kyOptions.signal ?? request.signal, // ky 2 passes its options
+  ): Promise<KyCall | undefined> {
     const base = baseFor(kyOptions);
     const optedOut = kyOptions.context?.tokenVault === false;
     if (optedOut || !isAllowedOrigin(request.url, o.origins, base)) {
@@ -135,32 +141,24 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
     calls.set(key, call);
     return call;
   }
-  const key = ({ request, options: kyOptions }: HookArgs) => kyOptions.signal ?? request.signal;
-
-  const stopVaultErrors: VersionAgnosticHook<void> = async (first, ...rest) => {
-    const { error, request } = readHookArgs(first, rest);
+  const stopVaultErrors = async ({ error, request }: RetryState) => {
     // ky 1 retries any non-HTTP error; a vault error or an abort must reach the caller.
     if (error instanceof TokVaultError || (request.signal.aborted && error === request.signal.reason)) {
       throw error;
     }
   };
-  const setToken: VersionAgnosticHook<Request | undefined> = async (first, ...rest) => {
-    const args = readHookArgs(first, rest);
+  const setToken = async (request: Request, kyOptions: KyOptionsLike) =>
     // `afterResponse` follows the redirects, dropping the token before it leaves `origins`.
-    return (await begin(args.request, args.options, key(args))) && manualRedirects(args.request.redirect)
-      ? new Request(args.request, MANUAL)
+    (await begin(request, kyOptions)) && manualRedirects(request.redirect)
+      ? new Request(request, MANUAL)
       : undefined;
+  const retry = async (state: RetryState) => {
+    await stopVaultErrors(state);
+    await begin(state.request, state.options);
   };
-  const retry: VersionAgnosticHook<void> = async (first, ...rest) => {
-    await stopVaultErrors(first, ...rest);
-    const args = readHookArgs(first, rest);
-    await begin(args.request, args.options, key(args));
-  };
-  const resend: VersionAgnosticHook<Response | undefined> = async (first, ...rest) => {
-    const args = readHookArgs(first, rest);
-    const { request, options: kyOptions, response } = args;
-    const call = calls.get(key(args));
-    if (!response || !call) return undefined;
+  const resend = async (request: Request, kyOptions: KyOptionsLike, response: Response) => {
+    const call = calls.get(kyOptions.signal ?? request.signal);
+    if (!call) return undefined;
     const follow = request.redirect === 'manual' && kyOptions.redirect !== 'manual';
     const send = options.fetch ?? kyOptions.fetch ?? globalThis.fetch;
     const final = await settle(o, vault, call, request, response, kyOptions, follow, send);
@@ -175,8 +173,8 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
   ]);
   return {
     init: [initHook({ o, vault, fetch: options.fetch, begin }, aside)],
-    beforeRequest: [setToken],
-    beforeRetry: [retry],
-    afterResponse: [resend],
+    beforeRequest: [setToken as VersionAgnosticHook<Request | undefined>],
+    beforeRetry: [retry as VersionAgnosticHook<void>],
+    afterResponse: [resend as VersionAgnosticHook<Response | undefined>],
   };
 }

@@ -1,7 +1,7 @@
 /**
- * ky 1 calls hooks with positional arguments (`beforeRequest(request, options, state)`,
- * `afterResponse(request, options, response, state)`); ky 2 with one state object. These
- * helpers read both, so one build of the hooks serves ky 1.14+ and ky 2.
+ * What the hooks read of ky 1 and ky 2 options. ky 1 calls `beforeRequest(request, options,
+ * state)` and `afterResponse(request, options, response, state)` with positional arguments (ky 2
+ * never runs ours: its `init` hook takes them out); `beforeRetry` gets one state object in both.
  */
 
 /** A `fetch` as ky calls it: ky's `Request` and the options ky does not know (e.g. undici's `dispatcher`). */
@@ -24,22 +24,12 @@ export interface KyOptionsLike {
   hooks?: Record<string, unknown[] | undefined>;
 }
 
-/** A hook call of either major, read into one shape. */
-export interface HookArgs {
+/** The state object of `beforeRetry` (ky 1 and ky 2). */
+export interface RetryState {
   request: Request;
   options: KyOptionsLike;
-  response?: Response | undefined;
-  error?: unknown;
+  error: unknown;
 }
-
-/**
- * ky 1 `beforeRequest(request, options, state)` / `afterResponse(request, options, response, state)`;
- * ky 2 (and ky 1 `beforeRetry`): `({ request, options, … })`.
- */
-export const readHookArgs = (first: unknown, rest: unknown[]): HookArgs =>
-  first instanceof Request
-    ? { request: first, options: (rest[0] ?? {}) as KyOptionsLike, response: rest[1] as Response | undefined }
-    : (first as HookArgs);
 
 /** A usable base URL value: a non-empty string or a `URL`. */
 const usable = (value: unknown): value is string | URL =>

@@ -1,24 +1,57 @@
 /**
  * What both paths (ky 2's `fetch` wrapper, ky 1's `afterResponse` hook) do with the response to
- * a request that carried the token: follow its redirects, then resend it while the response asks
- * for it, within the ky call's budget (one DPoP nonce resend, one refresh resend).
+ * a request that carried the token: follow its redirects (the adapter sent it with `redirect:
+ * 'manual'`; the token header is dropped before a hop off the origins), then resend it while the
+ * response asks for it, within the ky call's budget (one DPoP nonce resend, one refresh resend).
  */
 import type { Token, TokenVault } from '@tokvault/core';
 import {
   authorize,
+  followRedirects,
+  isAllowedOrigin,
   isRefreshWorthy,
   isReplayableBody,
+  manualRedirects,
   type ResendBudget,
   type ResolvedAdapterOptions,
   resendStep,
+  resolveAdapterOptions,
 } from '@tokvault/core/adapter';
 import { baseFor, type KyOptionsLike, replayBody } from './kyCompat.js';
-import { followTokenRedirects } from './redirects.js';
+
+// One import of `@tokvault/core/adapter` for the package: the bundle repeats no import list.
+export { authorize, isAllowedOrigin, manualRedirects, resolveAdapterOptions };
 
 /** One ky call (its retries included): the token its request carries and what it spent of its resend budget. */
 export interface KyCall {
   token: Token;
   spent: ResendBudget;
+}
+
+/**
+ * `response` (the answer to `request` of a ky call with `kyOptions`) with its redirects
+ * followed, each hop sent with `send`; any other response as it is, without more work. A
+ * 307/308 sends the body again (one that cannot be sent again fails that hop, as in fetch).
+ */
+export function followTokenRedirects(
+  o: ResolvedAdapterOptions<Response>,
+  request: Request,
+  response: Response,
+  kyOptions: KyOptionsLike,
+  send: (request: Request) => Promise<Response>,
+): Response | Promise<Response> {
+  if (response.status < 301 || response.status > 308) return response;
+  const { url, method, headers, signal } = request;
+  const body = replayBody(kyOptions, request);
+  return followRedirects(
+    response,
+    { url, method, headers, signal, body: isReplayableBody(body) ? (body as BodyInit | null) : undefined },
+    {
+      header: o.header,
+      allowed: (target) => isAllowedOrigin(target, o.origins, baseFor(kyOptions)),
+      send: (target, init) => send(new Request(target, init)),
+    },
+  );
 }
 
 /** `redirect: 'manual'`, as a `RequestInit`. */
