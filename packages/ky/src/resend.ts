@@ -60,7 +60,7 @@ export const MANUAL = { redirect: 'manual' } as const;
 /**
  * The final response to `request` of `call` (a ky call with `kyOptions`): `response` with its
  * redirects followed when `follow` (the adapter made them manual), resent with `send` after a
- * nonce or a refresh while one is due. A response that is resent is cancelled.
+ * nonce or a refresh while one is due.
  */
 export async function settle(
   o: ResolvedAdapterOptions<Response>,
@@ -81,7 +81,10 @@ export async function settle(
     const refreshWorthy = () => isRefreshWorthy(o, received, baseFor(kyOptions));
     const step = resendStep(o, request.url, received, call.spent, refreshWorthy);
     if (!step) return received;
-    received.body?.cancel().catch(() => {});
+    // Read a body of known length up to 64 KiB to its end, so its connection is reused for the
+    // resend (a cancelled body costs a new connection); cancel a larger one, or one of unknown length.
+    const length = Number(received.headers.get('content-length') || Number.NaN);
+    (length <= 65_536 ? received.arrayBuffer() : received.body?.cancel())?.catch(() => {});
     // A DPoP nonce resend keeps the token; a refresh resend takes the refreshed one.
     if (step === 'refresh') {
       call.token = await vault.refresh({ staleToken: call.token, signal: request.signal });
