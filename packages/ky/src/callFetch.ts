@@ -7,7 +7,7 @@
 import type { TokenVault } from '@tokvault/core';
 import type { ResolvedAdapterOptions } from '@tokvault/core/adapter';
 import type { KyOptionsLike } from './kyCompat.js';
-import { type KyCall, MANUAL, manualRedirects, settle } from './resend.js';
+import { type KyCall, MANUAL, manualRedirects, settle, settles } from './resend.js';
 
 /** What the wrapper needs of `tokenVaultHooks`. */
 export interface CallFetchDeps {
@@ -20,17 +20,22 @@ export interface CallFetchDeps {
 }
 
 /**
- * ky 2's `init` hook: this call's hooks with ours replaced as `aside` says (a hook mapped to
- * `[]` is taken out), and, unless the call opted out, its `fetch` (ky's option, else
- * `globalThis.fetch` looked up at each send) wrapped: it sends the request with the token.
+ * ky 2's `init` hook: this call's hooks with ours swapped as `aside` says (`[]`: taken out), and,
+ * unless the call opted out, its `fetch` (ky's option, else `globalThis.fetch` looked up at each
+ * send) wrapped: it sends the request with the token.
  */
-export function initHook(d: CallFetchDeps, aside: ReadonlyMap<unknown, unknown>): (options: unknown) => void {
+export function initHook(
+  d: CallFetchDeps,
+  aside: Readonly<Record<string, readonly [ours: unknown, swap: unknown]>>,
+): (options: unknown) => void {
   return (value) => {
     const kyOptions = value as KyOptionsLike;
-    const hooks = Object.entries(kyOptions.hooks ?? {});
-    kyOptions.hooks = Object.fromEntries(
-      hooks.map(([name, list]) => [name, list?.flatMap((hook) => aside.get(hook) ?? hook)]),
-    );
+    const hooks = { ...kyOptions.hooks };
+    for (const name in aside) {
+      const [ours, swap] = aside[name]!;
+      hooks[name] = hooks[name]?.flatMap((hook) => (hook === ours ? swap : hook));
+    }
+    kyOptions.hooks = hooks;
     if (kyOptions.context?.tokenVault === false) return;
     const own = kyOptions.fetch;
     kyOptions.fetch = async (request, init) => {
@@ -42,7 +47,9 @@ export function initHook(d: CallFetchDeps, aside: ReadonlyMap<unknown, unknown>)
       const follow = manualRedirects(request.redirect);
       const first = own && follow ? new Request(request, MANUAL) : request;
       const response = await send(first, follow ? { ...init, ...MANUAL } : init);
-      return settle(d.o, d.vault, call, request, response, kyOptions, follow, d.fetch ?? send);
+      return settles(d.o, response, follow)
+        ? settle(d.o, d.vault, call, request, response, kyOptions, follow, d.fetch ?? send)
+        : response;
     };
   };
 }

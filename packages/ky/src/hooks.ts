@@ -18,6 +18,7 @@ import {
   manualRedirects,
   resolveAdapterOptions,
   settle,
+  settles,
 } from './resend.js';
 
 /**
@@ -136,10 +137,14 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
     const { headers, method, url, signal } = request;
     const token = await vault.getToken({ signal });
     await authorize(o, token, method, url, (name, value) => headers.set(name, value));
-    const call = calls.get(key) ?? { token, spent: { nonce: false, refresh: false } };
-    call.token = token; // the current token, on ky's own retries too
-    calls.set(key, call);
-    return call;
+    const call = calls.get(key);
+    if (call) {
+      call.token = token; // ky's own retry: the current token
+      return call;
+    }
+    const created = { token, spent: { nonce: false, refresh: false } };
+    calls.set(key, created);
+    return created;
   }
   const stopVaultErrors = async ({ error, request }: RetryState) => {
     // ky 1 retries any non-HTTP error; a vault error or an abort must reach the caller.
@@ -158,19 +163,19 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
   };
   const resend = async (request: Request, kyOptions: KyOptionsLike, response: Response) => {
     const call = calls.get(kyOptions.signal ?? request.signal);
-    if (!call) return undefined;
     const follow = request.redirect === 'manual' && kyOptions.redirect !== 'manual';
+    if (!call || !settles(o, response, follow)) return undefined;
     const send = options.fetch ?? kyOptions.fetch ?? globalThis.fetch;
     const final = await settle(o, vault, call, request, response, kyOptions, follow, send);
     return final === response ? undefined : final;
   };
 
   // ky 2: the call goes through a `fetch` wrapper; our other hooks step aside (`beforeRetry` keeps its guard).
-  const aside = new Map<unknown, unknown>([
-    [setToken, []],
-    [retry, stopVaultErrors],
-    [resend, []],
-  ]);
+  const aside = {
+    beforeRequest: [setToken, []],
+    beforeRetry: [retry, stopVaultErrors],
+    afterResponse: [resend, []],
+  } as const;
   return {
     init: [initHook({ o, vault, fetch: options.fetch, begin }, aside)],
     beforeRequest: [setToken as VersionAgnosticHook<Request | undefined>],

@@ -58,6 +58,14 @@ export function followTokenRedirects(
 export const MANUAL = { redirect: 'manual' } as const;
 
 /**
+ * Whether {@link settle} has anything to do with `response`: a redirect to follow, or a status
+ * that may ask for a resend. Most responses: no, decided before any URL or body work.
+ */
+export const settles = (o: ResolvedAdapterOptions<Response>, response: Response, follow: boolean): boolean =>
+  (follow && response.status > 300 && response.status < 309) ||
+  !!(o.dpop || o.shouldRefresh || o.statusCodes.has(response.status));
+
+/**
  * The final response to `request` of `call` (a ky call with `kyOptions`): `response` with its
  * redirects followed when `follow` (the adapter made them manual), resent with `send` after a
  * nonce or a refresh while one is due.
@@ -73,8 +81,7 @@ export async function settle(
   send: (request: Request) => Promise<Response>,
 ): Promise<Response> {
   let received = follow ? await followTokenRedirects(o, request, response, kyOptions, send) : response;
-  // most responses: a status that never resends, decided before any URL or body work
-  if (!(o.dpop || o.shouldRefresh || o.statusCodes.has(received.status))) return received;
+  if (!settles(o, received, false)) return received;
   const body = replayBody(kyOptions, request);
   if (!isReplayableBody(body)) return received;
   for (;;) {
