@@ -52,22 +52,28 @@ describe('ky 2: the fetch path', () => {
     expect(env.hitsOf('seen')).toBe(2);
   });
 
-  it("the app's beforeRequest and beforeRetry hooks still run; ours are out of the call", async () => {
+  it("the app's beforeRequest and beforeRetry hooks still run; ours are out of the call (the header comes at fetch time)", async () => {
     const vault = env.createVault();
     const hooks = tokenVaultHooks(vault);
-    const calls = { beforeRequest: 0, beforeRetry: 0 };
+    const calls = { beforeRequest: 0, beforeRetry: 0, sawHeader: 0 };
     const api = ky.create({
       baseUrl: API_BASE_URL,
       retry: { limit: 1, delay: () => 0 },
       hooks: {
         ...hooks,
-        beforeRequest: [...hooks.beforeRequest, () => void calls.beforeRequest++],
+        beforeRequest: [
+          ...hooks.beforeRequest,
+          ({ request }) => {
+            calls.beforeRequest++;
+            if (request.headers.has('authorization')) calls.sawHeader++;
+          },
+        ],
         beforeRetry: [...hooks.beforeRetry, () => void calls.beforeRetry++],
       },
     });
     // a 401 after a 401: final; ky does not retry a 401, so no beforeRetry either
     await expect(api.get('always-401?id=own-hooks')).rejects.toMatchObject({ response: { status: 401 } });
-    expect(calls).toEqual({ beforeRequest: 1, beforeRetry: 0 });
+    expect(calls).toEqual({ beforeRequest: 1, beforeRetry: 0, sawHeader: 0 });
     expect(env.hitsOf('own-hooks')).toBe(2);
   });
 });
