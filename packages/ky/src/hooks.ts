@@ -1,8 +1,8 @@
 /**
- * ky hooks (ky 1.14+ and ky 2 from one build; `readHookArgs` reads both calling conventions):
- * bearer token for allowed origins, one coalesced refresh and one retry on 401. ky 2 runs the
- * `init` hook, which sends the call through a `fetch` wrapper (`callFetch.ts`) and takes the
- * other hooks out; ky 1 has no `init` hooks and runs the others.
+ * ky hooks (ky 1.14+ and ky 2 from one build): bearer token for allowed origins, one coalesced
+ * refresh and one retry on 401. ky 2 runs the `init` hook, which sends the call through a `fetch`
+ * wrapper (`callFetch.ts`) and takes `beforeRequest` and `afterResponse` out; ky 1 has no `init`
+ * hooks and runs those (positional arguments). `beforeRetry` runs in both (one state object).
  */
 
 import { type TokenVault, TokVaultError } from '@tokvault/core';
@@ -77,12 +77,12 @@ export type VersionAgnosticHook<TResult> = (first: unknown, ...rest: unknown[]) 
 export interface TokenVaultKyHooks {
   /**
    * ky 2: sends the call through a `fetch` wrapper that sets the header, follows redirects and
-   * resends, ahead of ky's hooks (no response clone for a hook); takes the three others out.
+   * resends, ahead of ky's hooks (no response clone for a hook); takes `beforeRequest` and `afterResponse` out.
    */
   init: ((options: unknown) => void)[];
   /** ky 1: sets the header on allowed, non-opted-out requests; such a request's redirects become manual. */
   beforeRequest: VersionAgnosticHook<Request | undefined>[];
-  /** ky 1: puts the current token on ky's own retries. Both: stops ky retrying vault errors. */
+  /** Puts the current token on ky's own retries (ky 2 sets it again at fetch time); stops ky retrying vault errors. */
   beforeRetry: VersionAgnosticHook<void>[];
   /** ky 1: follows those redirects; refreshes on a refresh-worthy response and returns the retried response. */
   afterResponse: VersionAgnosticHook<Response | undefined>[];
@@ -146,20 +146,17 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
     calls.set(key, created);
     return created;
   }
-  const stopVaultErrors = async ({ error, request }: RetryState) => {
-    // ky 1 retries any non-HTTP error; a vault error or an abort must reach the caller.
-    if (error instanceof TokVaultError || (request.signal.aborted && error === request.signal.reason)) {
-      throw error;
-    }
-  };
   const setToken = async (request: Request, kyOptions: KyOptionsLike) =>
     // `afterResponse` follows the redirects, dropping the token before it leaves `origins`.
     (await begin(request, kyOptions)) && manualRedirects(request.redirect)
       ? new Request(request, MANUAL)
       : undefined;
-  const retry = async (state: RetryState) => {
-    await stopVaultErrors(state);
-    await begin(state.request, state.options);
+  const retry = async ({ error, request, options: kyOptions }: RetryState) => {
+    // ky 1 retries any non-HTTP error; a vault error or an abort must reach the caller.
+    if (error instanceof TokVaultError || (request.signal.aborted && error === request.signal.reason)) {
+      throw error;
+    }
+    await begin(request, kyOptions); // ky 2 sets the header again at fetch time
   };
   const resend = async (request: Request, kyOptions: KyOptionsLike, response: Response) => {
     const call = calls.get(kyOptions.signal ?? request.signal);
@@ -170,14 +167,9 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
     return final === response ? undefined : final;
   };
 
-  // ky 2: the call goes through a `fetch` wrapper; our other hooks step aside (`beforeRetry` keeps its guard).
-  const aside = {
-    beforeRequest: [setToken, []],
-    beforeRetry: [retry, stopVaultErrors],
-    afterResponse: [resend, []],
-  } as const;
   return {
-    init: [initHook({ o, vault, fetch: options.fetch, begin }, aside)],
+    // ky 2: the call goes through a `fetch` wrapper; `setToken` and `resend` step aside.
+    init: [initHook({ o, vault, fetch: options.fetch, begin }, [setToken, resend])],
     beforeRequest: [setToken as VersionAgnosticHook<Request | undefined>],
     beforeRetry: [retry as VersionAgnosticHook<void>],
     afterResponse: [resend as VersionAgnosticHook<Response | undefined>],
