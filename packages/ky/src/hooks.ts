@@ -1,23 +1,25 @@
 /**
- * ky hooks (ky 1.14+ and ky 2 from one build; `readHookArgs` reads both calling conventions):
- * bearer token for allowed origins, one coalesced refresh and one retry on 401.
+ * ky hooks (ky 1.14+ and ky 2 from one build): bearer token for allowed origins, one coalesced
+ * refresh and one retry on 401. ky 2 runs the `init` hook, which sends the call through a `fetch`
+ * wrapper (`callFetch.ts`) and takes `beforeRequest` and `afterResponse` out; ky 1 has no `init`
+ * hooks and runs those (positional arguments). `beforeRetry` runs in both (one state object).
  */
 
-import { type Token, type TokenVault, TokVaultError } from '@tokvault/core';
+import { type TokenVault, TokVaultError } from '@tokvault/core';
+import type { AdapterOptions } from '@tokvault/core/adapter';
+import { initHook } from './callFetch.js';
+import { baseFor, type KyOptionsLike, type RetryState } from './kyCompat.js';
+import { noOriginsWarning } from './noOrigins.js';
 import {
-  type AdapterOptions,
   authorize,
   isAllowedOrigin,
-  isRefreshWorthy,
-  isReplayableBody,
+  type KyCall,
+  MANUAL,
   manualRedirects,
-  type ResendBudget,
-  resendStep,
   resolveAdapterOptions,
-} from '@tokvault/core/adapter';
-import { baseOf, type HookArgs, type KyOptionsLike, readHookArgs } from './kyCompat.js';
-import { noOriginsWarning } from './noOrigins.js';
-import { redirectFollower } from './redirects.js';
+  settle,
+  settles,
+} from './resend.js';
 
 /**
  * Options of {@link tokenVaultHooks}: the shared adapter options plus `fetch`.
@@ -29,9 +31,9 @@ import { redirectFollower } from './redirects.js';
  */
 export interface TokenVaultHooksOptions extends AdapterOptions<Response> {
   /**
-   * The `fetch` that sends the token retry. ky 1 exposes its `fetch` option to hooks and that
-   * one is used; ky 2 does not, so pass your custom `fetch` here too if you gave ky one.
-   * @default ky's `fetch` option (ky 1), else `globalThis.fetch`
+   * The `fetch` that sends the token retry and the redirect hops (ky's `fetch` option sends the
+   * first request).
+   * @default ky's `fetch` option, else `globalThis.fetch`
    */
   fetch?: ((request: Request) => Promise<Response>) | undefined;
 }
@@ -54,8 +56,8 @@ export type TokenVaultContext = {
 };
 
 /**
- * A hook callable by ky 1 (positional arguments) and ky 2 (one state object), so the same
- * array fits both majors' `Hooks` type.
+ * A hook typed so that the same array fits the `Hooks` type of ky 1 (positional arguments) and
+ * ky 2 (one state object).
  *
  * @example
  * ```ts
@@ -73,11 +75,16 @@ export type VersionAgnosticHook<TResult> = (first: unknown, ...rest: unknown[]) 
  * ```
  */
 export interface TokenVaultKyHooks {
-  /** Sets the header on allowed, non-opted-out requests; such a request's redirects become manual. */
+  /**
+   * ky 2: sends the call through a `fetch` wrapper that sets the header, follows redirects and
+   * resends, ahead of ky's hooks (no response clone for a hook); takes `beforeRequest` and `afterResponse` out.
+   */
+  init: ((options: unknown) => void)[];
+  /** ky 1: sets the header on allowed, non-opted-out requests; such a request's redirects become manual. */
   beforeRequest: VersionAgnosticHook<Request | undefined>[];
-  /** Puts the current token on ky's own retries; stops ky 1 from retrying vault errors. */
+  /** Puts the current token on ky's own retries (ky 2 sets it again at fetch time); stops ky retrying vault errors. */
   beforeRetry: VersionAgnosticHook<void>[];
-  /** Follows those redirects; refreshes on a refresh-worthy response and returns the retried response. */
+  /** ky 1: follows those redirects; refreshes on a refresh-worthy response and returns the retried response. */
   afterResponse: VersionAgnosticHook<Response | undefined>[];
 }
 
@@ -111,90 +118,60 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
   const o = resolveAdapterOptions('tokenVaultHooks', vault, options, {
     ownOptions: { fetch: [(value) => typeof value === 'function', 'a function'] },
   });
-  /** Per ky call (its managed signal): the token it carries and what it spent of its resend budget. */
-  const calls = new WeakMap<AbortSignal, { token: Token; spent: ResendBudget }>();
+  /** Per ky call (ky 2: its options; ky 1: its managed signal): its token and resend budget. */
+  const calls = new WeakMap<object, KyCall>();
   const warn = noOriginsWarning();
-  /** The request's base URL; none in a browser: the page (as for a same-origin fetch). */
-  const baseFor = (kyOptions: KyOptionsLike) => baseOf(kyOptions) ?? globalThis.location?.href;
-  const sender = (kyOptions: KyOptionsLike) => options.fetch ?? kyOptions.fetch ?? globalThis.fetch;
-  const authorised = ({ request, options: kyOptions }: HookArgs): boolean =>
-    kyOptions.context?.tokenVault !== false && isAllowedOrigin(request.url, o.origins, baseFor(kyOptions));
 
   /** Set the token header if the request may carry it; the first that nothing allows warns once. */
-  async function setHeader(args: HookArgs): Promise<boolean> {
-    if (!authorised(args)) {
-      const optedOut = args.options.context?.tokenVault === false;
-      if (!o.origins && !baseFor(args.options) && !optedOut) warn(args.request.url);
-      return false;
+  async function begin(
+    request: Request,
+    kyOptions: KyOptionsLike,
+    key: object = kyOptions.signal ?? request.signal, // ky 2 passes its options
+  ): Promise<KyCall | undefined> {
+    const base = baseFor(kyOptions);
+    const optedOut = kyOptions.context?.tokenVault === false;
+    if (optedOut || !isAllowedOrigin(request.url, o.origins, base)) {
+      if (!o.origins && !base && !optedOut) warn(request.url);
+      return undefined;
     }
-    const { headers, method, url, signal } = args.request;
+    const { headers, method, url, signal } = request;
     const token = await vault.getToken({ signal });
     await authorize(o, token, method, url, (name, value) => headers.set(name, value));
-    const call = calls.get(args.options.signal ?? signal);
-    if (call)
-      call.token = token; // ky's own retry
-    else calls.set(args.options.signal ?? signal, { token, spent: { nonce: false, refresh: false } });
-    return true;
+    const call = calls.get(key);
+    if (call) {
+      call.token = token; // ky's own retry: the current token
+      return call;
+    }
+    const created = { token, spent: { nonce: false, refresh: false } };
+    calls.set(key, created);
+    return created;
   }
-
-  const followed = redirectFollower(o, baseFor, sender);
+  const setToken = async (request: Request, kyOptions: KyOptionsLike) =>
+    // `afterResponse` follows the redirects, dropping the token before it leaves `origins`.
+    (await begin(request, kyOptions)) && manualRedirects(request.redirect)
+      ? new Request(request, MANUAL)
+      : undefined;
+  const retry = async ({ error, request, options: kyOptions }: RetryState) => {
+    // ky 1 retries any non-HTTP error; a vault error or an abort must reach the caller.
+    if (error instanceof TokVaultError || (request.signal.aborted && error === request.signal.reason)) {
+      throw error;
+    }
+    await begin(request, kyOptions); // ky 2 sets the header again at fetch time
+  };
+  const resend = async (request: Request, kyOptions: KyOptionsLike, response: Response) => {
+    const call = calls.get(kyOptions.signal ?? request.signal);
+    const follow = request.redirect === 'manual' && kyOptions.redirect !== 'manual';
+    if (!call || !settles(o, response, follow)) return undefined;
+    const send = options.fetch ?? kyOptions.fetch ?? globalThis.fetch;
+    const final = await settle(o, vault, call, request, response, kyOptions, follow, send);
+    return final === response ? undefined : final;
+  };
 
   return {
-    beforeRequest: [
-      async (first, ...rest) => {
-        const args = readHookArgs(first, rest);
-        // `afterResponse` follows the redirects, dropping the token before it leaves `origins`.
-        return (await setHeader(args)) && manualRedirects(args.request.redirect)
-          ? new Request(args.request, { redirect: 'manual' })
-          : undefined;
-      },
-    ],
-    beforeRetry: [
-      async (first, ...rest) => {
-        const args = readHookArgs(first, rest);
-        // ky 1 retries any non-HTTP error; a vault error or an abort must reach the caller.
-        if (
-          args.error instanceof TokVaultError ||
-          (args.request.signal.aborted && args.error === args.request.signal.reason)
-        ) {
-          throw args.error;
-        }
-        await setHeader(args);
-      },
-    ],
-    afterResponse: [
-      async (first, ...rest) => {
-        const args = readHookArgs(first, rest);
-        const { request, options: kyOptions } = args;
-        if (!args.response) return undefined;
-        const body = kyOptions.body ?? request.body; // a body inside a Request input: a stream
-        const response = await followed(request, args.response, kyOptions, body);
-        const own = response === args.response ? undefined : response;
-        const call = calls.get(kyOptions.signal ?? request.signal);
-        const resend = // most responses: a status that never resends, decided before any URL work
-          (o.dpop || o.shouldRefresh || o.statusCodes.has(response.status)) &&
-          call &&
-          !(call.spent.nonce && call.spent.refresh) &&
-          authorised(args) &&
-          isReplayableBody(body);
-        if (!resend) return own;
-        let received = response;
-        for (;;) {
-          const refreshWorthy = () => isRefreshWorthy(o, received, baseFor(kyOptions));
-          const step = resendStep(o, request.url, received, call.spent, refreshWorthy);
-          if (!step) return received === args.response ? undefined : received;
-          // A DPoP nonce resend keeps the token; a refresh resend takes the refreshed one.
-          if (step === 'refresh') {
-            call.token = await vault.refresh({ staleToken: call.token, signal: request.signal });
-          }
-          const token = call.token;
-          const headers = new Headers(request.headers);
-          await authorize(o, token, request.method, request.url, (name, value) => headers.set(name, value));
-          if (body instanceof FormData) headers.delete('content-type');
-          const sent = new Request(request, { headers, body: body as BodyInit | null });
-          received = await followed(sent, await sender(kyOptions)(sent), kyOptions, body);
-        }
-      },
-    ],
+    // ky 2: the call goes through a `fetch` wrapper; `setToken` and `resend` step aside.
+    init: [initHook({ o, vault, fetch: options.fetch, begin }, [setToken, resend])],
+    beforeRequest: [setToken as VersionAgnosticHook<Request | undefined>],
+    beforeRetry: [retry as VersionAgnosticHook<void>],
+    afterResponse: [resend as VersionAgnosticHook<Response | undefined>],
   };
 }
