@@ -35,7 +35,10 @@ const budgets = [
   // Issue 15 (DPoP): axios 1.45 -> 1.61 kB, ky 1.29 -> 1.44 kB for the per-request proof hook
   // and the resend budget (one nonce resend plus one refresh resend) in each adapter's loop.
   { pkg: 'axios', limit: '1.65 kB' },
-  { pkg: 'ky', limit: '1.5 kB' },
+  // Issue 19 (steady state): ky 1.44 -> 1.68 kB. ky 2 sends each call through a fetch wrapper set
+  // by an `init` hook (no response clone per call: CPU per request 1.23x -> 1.06x ky's own); ky 1
+  // has no `init` hooks and keeps the hook path, so the package carries both.
+  { pkg: 'ky', limit: '1.7 kB' },
   { pkg: 'fetch', limit: '1 kB' },
   { pkg: 'undici', limit: '1.6 kB' },
   { pkg: 'msw' },
@@ -112,7 +115,8 @@ for (const { pkg, entry = 'index', limit } of budgets) {
  */
 const apps = [
   { name: 'axios app', adapter: 'axios', names: '{ attachTokenVault }', client: 'axios', limit: '9.65 kB' },
-  { name: 'ky app', adapter: 'ky', names: '{ tokenVaultHooks }', client: 'ky', limit: '9.3 kB' },
+  // ky 9.27 -> 9.46 kB: ky 2's fetch-wrapper path next to ky 1's hooks (see the ky row above).
+  { name: 'ky app', adapter: 'ky', names: '{ tokenVaultHooks }', client: 'ky', limit: '9.5 kB' },
   { name: 'fetch app', adapter: 'fetch', names: '{ createAuthFetch }', client: '', limit: '8.85 kB' },
   {
     name: 'undici app',
