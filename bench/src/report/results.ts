@@ -131,7 +131,9 @@ export function renderResultsMarkdown(report: BenchReport, chartFile = 'results.
     '',
     '## Contenders',
     '',
-    ...[...REFRESHING, ...BASELINES, ...RESEND_BASELINES].map((spec) => `- **${spec.label}** (${spec.client}): ${spec.setup}`),
+    ...[...REFRESHING, ...BASELINES, ...RESEND_BASELINES].map(
+      (spec) => `- **${spec.label}** (${spec.client}): ${spec.setup}`,
+    ),
     '',
   );
   return lines.join('\n');
