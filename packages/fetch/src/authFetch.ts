@@ -1,7 +1,7 @@
 /**
  * A `fetch` wrapper: bearer token for allowed origins, one coalesced refresh and one retry on 401.
  */
-import type { Token, TokenVault } from '@tokvault/core';
+import type { TokenVault } from '@tokvault/core';
 import {
   type AdapterOptions,
   authorize,
@@ -118,31 +118,28 @@ export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {
     // A 307/308 sends the body again, as fetch does: a `Request` body is read once for that.
     const body = manual && request?.body ? await request.blob() : rest?.body;
     const sent: RequestInit = manual ? { ...rest, headers, body, redirect: 'manual' } : { ...rest, headers };
-    const attempt = async (token: Token) => {
+    const spent = { nonce: false, refresh: false };
+    for (;;) {
       const proof = authorize(o, token, method, target, (name, value) => {
         if (headers instanceof Headers) headers.set(name, value);
         else headers[name] = value;
       });
       if (proof) await proof;
-      const response = await send(input, sent);
-      if (!manual || response.status < 300 || response.status > 308) return response;
-      const hop = {
-        url,
-        method,
-        headers: new Headers(headers),
-        signal,
-        body: isReplayableBody(body) ? (body ?? null) : undefined,
-      };
-      return followRedirects(response, hop, {
-        header: o.header,
-        allowed,
-        send: (to, next) => send(to, { ...sent, ...next }),
-      });
-    };
-
-    const spent = { nonce: false, refresh: false };
-    for (;;) {
-      const response = await attempt(token);
+      let response = await send(input, sent);
+      if (manual && response.status > 299 && response.status < 309) {
+        const hop = {
+          url,
+          method,
+          headers: new Headers(headers),
+          signal,
+          body: isReplayableBody(body) ? (body ?? null) : undefined,
+        };
+        response = await followRedirects(response, hop, {
+          header: o.header,
+          allowed,
+          send: (to, next) => send(to, { ...sent, ...next }),
+        });
+      }
       // A DPoP nonce resend keeps the token; a refresh resend takes the refreshed one.
       const step = replayable && resendStep(o, target, response, spent, () => isRefreshWorthy(o, response));
       if (!step) return response;
