@@ -115,8 +115,8 @@ export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {
     let token = await vault.getToken({ signal });
     // Redirects of a request with the token: followed here, the token dropped before it leaves `origins`.
     const manual = manualRedirects(rest?.redirect ?? request?.redirect);
-    // A 307/308 sends the body again, as fetch does: a `Request` body is read once for that.
-    const body = manual && request?.body ? await request.blob() : rest?.body;
+    // A 307/308 sends the body again, as fetch does: a `Request` body (unless `init` has one) is read once for that.
+    const body = rest?.body === undefined && manual && request?.body ? await request.blob() : rest?.body;
     const sent: RequestInit = manual ? { ...rest, headers, body, redirect: 'manual' } : { ...rest, headers };
     const spent = { nonce: false, refresh: false };
     for (;;) {

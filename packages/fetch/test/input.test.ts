@@ -62,6 +62,14 @@ describe('inputs', () => {
     expect(await response.json()).toMatchObject({ body: 'in init' });
     expect(env.hitsOf('ib')).toBe(2);
   });
+
+  it('a body in init wins over the body of a Request input, on both sends', async () => {
+    const authFetch = createAuthFetch(await expiredSession(), { origins: API_ORIGIN });
+    const request = new Request(url('ic'), { method: 'POST', body: 'in request' });
+    const response = await authFetch(request, { method: 'POST', body: 'in init' });
+    expect(await response.json()).toMatchObject({ body: 'in init' });
+    expect(env.hitsOf('ic')).toBe(2);
+  });
 });
 
 describe('options', () => {
