@@ -112,7 +112,7 @@ export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {
     const headers: Record<string, string> | Headers = given ? new Headers(given) : {};
     const method = rest?.method ?? request?.method ?? 'GET';
     const target = o.dpop ? new URL(url, globalThis.location?.href).href : url; // the proof's `htu`
-    let token = await vault.getToken({ signal });
+    let token = await vault.getToken(signal && { signal }); // no options: no option check per request
     // Redirects of a request with the token: followed here, the token dropped before it leaves `origins`.
     const manual = manualRedirects(rest?.redirect ?? request?.redirect);
     // A 307/308 sends the body again, as fetch does: a `Request` body (unless `init` has one) is read once for that.
