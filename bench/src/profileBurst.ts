@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import type { Socket } from 'node:net';
 import { parseArgs } from 'node:util';
-import { BASELINES, REFRESHING } from './peers/index.js';
+import { BASELINES, REFRESHING, RESEND_BASELINES } from './peers/index.js';
 import { silentProgress } from './report/progress.js';
 import { textTable } from './report/table.js';
 import { burstLatencyTable } from './report/tables.js';
@@ -90,7 +90,7 @@ const phasesOf = (from: number, to: number): string => {
 const clients = positionals.length > 0 ? positionals : ['axios', 'ky', 'fetch'];
 const contenders = REFRESHING.filter((spec) => spec.kind === 'tokvault' && clients.includes(spec.client));
 const server = await startBenchServer({
-  clientIds: [...contenders, ...BASELINES].map((spec) => spec.id),
+  clientIds: [...contenders, ...BASELINES, ...RESEND_BASELINES].map((spec) => spec.id),
   singleActiveToken: true,
 });
 try {
@@ -115,7 +115,15 @@ try {
         },
       }
     : {};
-  const burstLatency = await runBurstLatency(contenders, BASELINES, server, sizes, silentProgress, hooks);
+  const burstLatency = await runBurstLatency(
+    contenders,
+    BASELINES,
+    RESEND_BASELINES,
+    server,
+    sizes,
+    silentProgress,
+    hooks,
+  );
   console.log(textTable(burstLatencyTable({ burstLatency } as BenchReport)));
   if (values.phases) {
     for (const row of burstLatency) {
@@ -124,6 +132,7 @@ try {
       console.log(
         `  static : ${phasesOf(row.baseline.startedAt, row.baseline.startedAt + row.baseline.wallMs)}`,
       );
+      console.log(`  resend : ${phasesOf(row.resend.startedAt, row.resend.startedAt + row.resend.wallMs)}`);
       console.log(`  revoked: ${phasesOf(end - row.contender.wallMs, end)}`);
     }
   }

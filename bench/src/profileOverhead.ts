@@ -2,17 +2,21 @@
  * `tsx --conditions=@tokvault/source src/profileOverhead.ts [client…] [--n 5000] [--prof <dir>]`:
  * steady-state CPU per request of each tokvault adapter and of the static-header client of the
  * same kind (valid token, lean endpoint, 8 at a time), with a CPU profile of each run in `--prof`.
+ * `--paired <rounds>`: scenario 3 alone instead (paired rounds of 1,000 requests, order
+ * alternating): median CPU per request, CPU ratio and req/s ratio, for before/after comparisons.
  */
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import type { Contender } from './contender.js';
 import { BASELINES, REFRESHING } from './peers/index.js';
+import { silentProgress } from './report/progress.js';
+import { runOverhead } from './scenarios/overhead.js';
 import { startBenchServer } from './server.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { n: { type: 'string', default: '5000' }, prof: { type: 'string' } },
+  options: { n: { type: 'string', default: '5000' }, prof: { type: 'string' }, paired: { type: 'string' } },
 });
 const clients = positionals.length > 0 ? positionals : ['axios', 'ky', 'fetch', 'undici'];
 const specs = [...REFRESHING, ...BASELINES].filter(
@@ -35,7 +39,18 @@ async function run(contender: Contender): Promise<number> {
 }
 
 try {
-  for (const spec of specs) {
+  if (values.paired) {
+    const sizes = { requestsPerRound: 1_000, rounds: Number(values.paired), concurrency: 8 };
+    const baselines = specs.filter((spec) => spec.kind === 'baseline');
+    const contenders = specs.filter((spec) => spec.kind === 'tokvault');
+    for (const row of await runOverhead(baselines, contenders, server, sizes, silentProgress)) {
+      const cpu = `${row.cpuUsPerRequest.toFixed(0)} µs vs ${row.baselineCpuUsPerRequest.toFixed(0)} µs`;
+      console.log(
+        `${row.label.padEnd(24)} CPU ${cpu}, CPU ratio ${row.cpuRatio.toFixed(3)}x, req/s ratio ${row.ratio.toFixed(3)}x`,
+      );
+    }
+  }
+  for (const spec of values.paired ? [] : specs) {
     const contender = await spec.create(server.leanEnv(spec.id));
     try {
       await run(contender); // warm-up

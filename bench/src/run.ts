@@ -3,7 +3,7 @@
  * RESULTS.md and results.svg).
  */
 import type { ContenderSpec } from './contender.js';
-import { BASELINES, REFRESHING } from './peers/index.js';
+import { BASELINES, REFRESHING, RESEND_BASELINES } from './peers/index.js';
 import { describeMachine, type MachineInfo } from './report/machine.js';
 import type { Progress } from './report/progress.js';
 import { type BurstLatencyRow, type BurstLatencySizes, runBurstLatency } from './scenarios/burstLatency.js';
@@ -89,7 +89,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
   const { sizes, progress, contenders = REFRESHING, baselines = BASELINES } = options;
   const started = nowMs();
   const machine = describeMachine();
-  const clientIds = [...contenders, ...baselines].map((spec) => spec.id);
+  const clientIds = [...contenders, ...baselines, ...RESEND_BASELINES].map((spec) => spec.id);
 
   const burst: RequestRow[] = [];
   const storm: RequestRow[] = [];
@@ -106,7 +106,14 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
       storm.push(await runRequestScenario('storm', spec, single, stormSizes, progress));
     }
     const ours = contenders.filter((spec) => spec.kind === 'tokvault');
-    burstLatency = await runBurstLatency(ours, baselines, single, sizes.burstLatency, progress);
+    burstLatency = await runBurstLatency(
+      ours,
+      baselines,
+      RESEND_BASELINES,
+      single,
+      sizes.burstLatency,
+      progress,
+    );
   } finally {
     await single.close();
   }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBenchArgs, tokvaultCorrect, writeResults } from '../src/main.js';
-import { BASELINES, REFRESHING } from '../src/peers/index.js';
+import { BASELINES, REFRESHING, RESEND_BASELINES } from '../src/peers/index.js';
 import { createProgress, silentProgress } from '../src/report/progress.js';
 import { escapeXml } from '../src/report/svg.js';
 import { markdownTable } from '../src/report/table.js';
@@ -93,6 +93,13 @@ describe('scenario 6: burst latency after a revocation', () => {
         expect(row.baseline.latency.count).toBe(row.concurrency);
         expect(row.baseline.failed).toBe(0);
         expect(row.wallRatio).toBeCloseTo(row.contender.wallMs / row.baseline.wallMs, 10);
+        // The resend baseline: the same client by hand, each request refused once and resent, one token call.
+        expect(row.resendLabel).toBe(RESEND_BASELINES.find((b) => b.client === spec.client)?.label);
+        expect(row.resend.latency.count).toBe(row.concurrency);
+        expect(row.resend.failed).toBe(0);
+        expect(row.resendTokenCalls).toBe(1);
+        expect(row.resendWallRatio).toBeCloseTo(row.contender.wallMs / row.resend.wallMs, 10);
+        expect(row.resendCpuRatio).toBeCloseTo(row.contender.cpuMs / row.resend.cpuMs, 10);
         expect(row.p99Ratio).toBeGreaterThan(0);
       }
     }

@@ -9,6 +9,7 @@ import { badgatewayFetch, openidClientFetch } from './fetchPeers.js';
 import { axiosJwt, undiciOidc } from './jwtPeers.js';
 import { kyRecipe } from './kyRecipe.js';
 import { naive } from './naive.js';
+import { RESEND_BASELINES } from './resendBaselines.js';
 import { tokvaultAxios, tokvaultFetch, tokvaultKy, tokvaultUndici } from './tokvault.js';
 
 /** Contenders that refresh tokens: tokvault's adapters first, then the peers. */
@@ -26,6 +27,8 @@ export const REFRESHING: readonly ContenderSpec[] = [
   undiciOidc,
   naive,
 ];
+
+export { RESEND_BASELINES };
 
 /** The static-header references of scenarios 3 and 6. */
 export const BASELINES: readonly ContenderSpec[] = [axiosStatic, kyStatic, fetchStatic, undiciStatic];

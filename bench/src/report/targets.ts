@@ -58,9 +58,9 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
       })),
     ...report.burstLatency.map((row) => ({
       name: `burst after revocation: ${row.label}, ${row.concurrency} at once, token delay ${formatMs(row.tokenDelayMs)}`,
-      target: `1 token call, 0 failed, wall <= ${BURST_LATENCY_TARGET.toFixed(2)}x ${row.baselineLabel}`,
-      measured: `${row.tokenCalls} call(s), ${row.contender.failed} failed, ${formatRatio(row.wallRatio)}`,
-      met: row.tokenCalls === 1 && row.contender.failed === 0 && row.wallRatio <= BURST_LATENCY_TARGET,
+      target: `1 token call, 0 failed, wall <= ${BURST_LATENCY_TARGET.toFixed(2)}x ${row.resendLabel}`,
+      measured: `${row.tokenCalls} call(s), ${row.contender.failed} failed, ${formatRatio(row.resendWallRatio)} (${formatRatio(row.wallRatio)} of static)`,
+      met: row.tokenCalls === 1 && row.contender.failed === 0 && row.resendWallRatio <= BURST_LATENCY_TARGET,
     })),
     ...report.fleetWait.map((row) => ({
       name: `fleet wait: ${row.processes} processes × ${row.callers} callers on Redis (${row.client})`,

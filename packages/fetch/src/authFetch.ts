@@ -1,14 +1,15 @@
 /**
  * A `fetch` wrapper: bearer token for allowed origins, one coalesced refresh and one retry on 401.
  */
-import type { Token, TokenVault } from '@tokvault/core';
+import type { TokenVault } from '@tokvault/core';
 import {
   type AdapterOptions,
   authorize,
+  followRedirects,
   isAllowedOrigin,
   isRefreshWorthy,
   isReplayableBody,
-  redirectSafeFetch,
+  manualRedirects,
   resendStep,
   resolveAdapterOptions,
 } from '@tokvault/core/adapter';
@@ -94,40 +95,71 @@ export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {
   });
   const send =
     options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
-  // Requests with the token: redirects followed here, the token dropped before it leaves `origins`.
-  const guarded = redirectSafeFetch(send, o.header, (url) => isAllowedOrigin(url, o.origins));
+  const allowed = (url: string) => isAllowedOrigin(url, o.origins);
 
   return async function authFetch(input, init) {
-    const { tokenVault, ...rest } = init ?? {};
+    let rest: RequestInit | undefined;
+    let tokenVault: boolean | undefined;
+    if (init) ({ tokenVault, ...rest } = init);
     const request = input instanceof Request ? input : undefined;
     const url = request ? request.url : String(input);
-    if (tokenVault === false || !isAllowedOrigin(url, o.origins)) {
-      return init === undefined ? send(input) : send(input, rest);
-    }
-    const signal = rest.signal ?? request?.signal ?? undefined;
+    if (tokenVault === false || !allowed(url)) return rest ? send(input, rest) : send(input);
+    const signal = rest?.signal ?? request?.signal ?? undefined;
     // A body inside a `Request` input is a stream (`request.body`): not replayable.
-    const replayable = isReplayableBody(rest.body ?? request?.body);
-    const headers = new Headers(rest.headers ?? request?.headers);
-    const method = rest.method ?? request?.method ?? 'GET';
+    const replayable = isReplayableBody(rest?.body ?? request?.body);
+    // No headers given: a plain object, as an app would pass (fetch reads it faster than `Headers`).
+    const given = rest?.headers ?? request?.headers;
+    const headers: Record<string, string> | Headers = given ? new Headers(given) : {};
+    const method = rest?.method ?? request?.method ?? 'GET';
     const target = o.dpop ? new URL(url, globalThis.location?.href).href : url; // the proof's `htu`
-    const attempt = async (token: Token) => {
-      const proof = authorize(o, token, method, target, (name, value) => headers.set(name, value));
-      if (proof) await proof;
-      return guarded(input, { ...rest, headers });
-    };
-
-    let token = await vault.getToken({ signal });
+    let token = await vault.getToken(signal && { signal }); // no options: no option check per request
+    // Redirects of a request with the token: followed here, the token dropped before it leaves `origins`.
+    const manual = manualRedirects(rest?.redirect ?? request?.redirect);
+    // A 307/308 sends the body again, as fetch does: a `Request` body (unless `init` has one) is read once for that.
+    const body = rest?.body === undefined && manual && request?.body ? await request.blob() : rest?.body;
+    const sent: RequestInit = manual ? { ...rest, headers, body, redirect: 'manual' } : { ...rest, headers };
     const spent = { nonce: false, refresh: false };
     for (;;) {
-      const response = await attempt(token);
+      const proof = authorize(o, token, method, target, (name, value) => {
+        if (headers instanceof Headers) headers.set(name, value);
+        else headers[name] = value;
+      });
+      if (proof) await proof;
+      let response = await send(input, sent);
+      if (manual && response.status > 299 && response.status < 309) {
+        const hop = {
+          url,
+          method,
+          headers: new Headers(headers),
+          signal,
+          body: isReplayableBody(body) ? (body ?? null) : undefined,
+        };
+        response = await followRedirects(response, hop, {
+          header: o.header,
+          allowed,
+          send: (to, next) => send(to, { ...sent, ...next }),
+        });
+      }
       // A DPoP nonce resend keeps the token; a refresh resend takes the refreshed one.
       const step = replayable && resendStep(o, target, response, spent, () => isRefreshWorthy(o, response));
       if (!step) return response;
-      // Read a body of known length up to 64 KiB to its end (the connection stays reusable);
-      // only a larger one, or one of unknown length, is cancelled (an `AbortError` per request).
-      const length = Number(response.headers.get('content-length') || Number.NaN);
-      (length <= 65_536 ? response.arrayBuffer() : response.body?.cancel())?.catch(() => {});
+      drain(response.body, response.headers.get('content-length')).catch(() => {});
       if (step === 'refresh') token = await vault.refresh({ staleToken: token, signal });
     }
   };
+}
+
+/**
+ * Read a refused response's body to its end, up to 64 KiB, so that its connection can carry the
+ * resend: cancelling a body that has not ended (an `AbortError` per request) closes the
+ * connection. A body declared or found larger than that is cancelled.
+ */
+async function drain(body: ReadableStream<Uint8Array> | null, length: string | null): Promise<void> {
+  const reader = body?.getReader();
+  for (let left = Number(length) > 65_536 ? -1 : 65_536; reader && left >= 0; ) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    left -= value.byteLength;
+  }
+  await reader?.cancel();
 }

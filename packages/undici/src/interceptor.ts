@@ -5,7 +5,6 @@
  */
 import type { Token, TokenVault } from '@tokvault/core';
 import {
-  type AdapterOptions,
   authorize,
   isAllowedOrigin,
   isRefreshWorthy,
@@ -17,22 +16,11 @@ import {
   bodyAsIs,
   flattenHeaders,
   headerValue,
-  type InterceptedResponse,
   type PreparedBody,
   prepareBody,
+  type TokenVaultInterceptorOptions,
 } from './requestParts.js';
 import { callVault, insideVaultCall } from './vaultCall.js';
-
-/**
- * Options of {@link tokenVaultInterceptor}: the shared adapter options. `origins` is required
- * (a dispatcher has no base URL).
- *
- * @example
- * ```ts
- * const options: TokenVaultInterceptorOptions = { origins: 'https://api.example.com' };
- * ```
- */
-export type TokenVaultInterceptorOptions = AdapterOptions<InterceptedResponse>;
 
 /**
  * An undici interceptor that authorises requests to `origins` with the vault's token. A
@@ -71,6 +59,8 @@ export function tokenVaultInterceptor(
   const o = resolveAdapterOptions('tokenVaultInterceptor', vault, options, { requireOrigins: true });
   const header = o.header.toLowerCase();
   const call = <T>(fn: () => Promise<T>): Promise<T> => callVault(vault, fn);
+  // Starts the soft window's background refresh (marked, so its token requests pass untouched).
+  const touch = () => vault.getToken().catch(() => {});
 
   return (dispatch) =>
     function tokenVault(opts, handler) {
@@ -135,13 +125,19 @@ export function tokenVaultInterceptor(
             handler.onRequestStart?.(controller, context);
           }
         },
-        onRequestUpgrade: (_c, status, headers, socket) =>
-          handler.onRequestUpgrade?.(controller, status, headers, socket),
-        onResponseStarted: () => handler.onResponseStarted?.(),
+        onRequestUpgrade(_c, status, headers, socket) {
+          handler.onRequestUpgrade?.(controller, status, headers, socket);
+        },
+        onResponseStarted() {
+          handler.onResponseStarted?.();
+        },
         // undici 7 passes (chunkSize, totalBytesSent), undici 8 the chunk: forward whatever comes.
-        onBodySent: (...args: unknown[]) =>
-          (handler.onBodySent as ((...a: unknown[]) => void) | undefined)?.(...args),
-        onRequestSent: () => handler.onRequestSent?.(),
+        onBodySent(...args: unknown[]) {
+          (handler.onBodySent as ((...a: unknown[]) => void) | undefined)?.(...args);
+        },
+        onRequestSent() {
+          handler.onRequestSent?.();
+        },
         onResponseStart(_c, status, headers, message) {
           const response = { status, headers };
           step =
@@ -186,7 +182,7 @@ export function tokenVaultInterceptor(
       const cached = !abortSignal?.aborted && vault.peek();
       if (asIs && cached) {
         prepared = asIs;
-        call(() => vault.getToken().catch(() => {})); // starts the soft window's background refresh
+        call(touch);
         send(cached);
       } else {
         (async () => {

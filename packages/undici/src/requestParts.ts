@@ -2,6 +2,7 @@
  * The parts of an undici dispatch the interceptor rewrites: the headers (any of undici's
  * forms, flattened) and the body (kept, so the one retry after a refresh can send it again).
  */
+import type { AdapterOptions } from '@tokvault/core/adapter';
 import type { Dispatcher } from 'undici';
 
 /**
@@ -106,3 +107,14 @@ export interface InterceptedResponse {
   /** Response headers, lower-case names, as undici reports them. */
   readonly headers: Record<string, string | string[] | undefined>;
 }
+
+/**
+ * Options of `tokenVaultInterceptor`: the shared adapter options. `origins` is required
+ * (a dispatcher has no base URL).
+ *
+ * @example
+ * ```ts
+ * const options: TokenVaultInterceptorOptions = { origins: 'https://api.example.com' };
+ * ```
+ */
+export type TokenVaultInterceptorOptions = AdapterOptions<InterceptedResponse>;
