@@ -117,7 +117,9 @@ const apps = [
   { name: 'axios app', adapter: 'axios', names: '{ attachTokenVault }', client: 'axios', limit: '9.65 kB' },
   // ky 9.27 -> 9.46 kB: ky 2's fetch-wrapper path next to ky 1's hooks (see the ky row above).
   { name: 'ky app', adapter: 'ky', names: '{ tokenVaultHooks }', client: 'ky', limit: '9.5 kB' },
-  { name: 'fetch app', adapter: 'fetch', names: '{ createAuthFetch }', client: '', limit: '8.85 kB' },
+  // fetch 8.84 -> 8.86 kB (issue 19): a refused body of unknown length is read up to 64 KiB so the
+  // resend keeps its connection (the burst's resend path), redirects followed only on a 3xx.
+  { name: 'fetch app', adapter: 'fetch', names: '{ createAuthFetch }', client: '', limit: '8.9 kB' },
   {
     name: 'undici app',
     adapter: 'undici',
