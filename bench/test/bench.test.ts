@@ -22,7 +22,7 @@ const TINY: BenchSizes = {
   hotPathRounds: 1,
   memoryRequests: 2_000,
   burstLatency: { concurrencies: [5, 10], tokenDelaysMs: [0, 10], rounds: 2 },
-  fleetWait: { processes: 3, callers: 5, expiries: 1 },
+  fleetWait: { processes: 2, callers: 5, expiries: 1 },
 };
 
 let report: BenchReport;
