@@ -42,8 +42,9 @@ export default defineConfig({
     ],
     coverage: {
       provider: 'v8',
-      include: ['packages/*/src/**/*.ts'],
-      exclude: ['packages/testkit/**'],
+      // Core's source only: the threshold is core's, and remapping every package's coverage cost
+      // the two-core machines ~10% of the suite's time (issue 18: the suite under 3 minutes).
+      include: ['packages/core/src/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
       thresholds: {
         'packages/core/src/**': { lines: 95, branches: 90 },
