@@ -3,7 +3,7 @@
  * server on 6379 is never touched.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './topology.js';
 
 /** A running private server. */
 export interface PrivateRedis {
@@ -13,14 +13,6 @@ export interface PrivateRedis {
   resume(): void;
   /** SIGKILL, and wait until the process is gone. Idempotent. */
   kill(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Start `redis-server` (no persistence) and wait until it accepts connections. */

@@ -13,13 +13,28 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A port nothing listens on now (the OS picks it). */
+const handedOut = new Set<number>();
+
+/**
+ * A loopback port nothing listens on now, below Linux's ephemeral range (32768-60999): test files
+ * run in parallel workers, and a port the OS picked for `listen(0)` and released can be taken by
+ * another worker's outgoing connection before redis-server binds it. Never the same port twice in
+ * one process.
+ */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
+    const probe = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!free) continue;
+    await new Promise((resolve) => probe.close(resolve));
+    handedOut.add(port);
+    return port;
+  }
 }
 
 /** Run `redis-cli -p port ...args` and return its output. */
@@ -44,8 +59,18 @@ interface Server {
   gone: Promise<void>;
 }
 
-/** Start one `redis-server` with `extra` config arguments; resolves once it accepts connections. */
-async function server(dir: string, port: number, extra: string[], config?: string): Promise<Server> {
+/**
+ * Start one `redis-server` on a free port with the config arguments `setup(port)` gives (and its
+ * sentinel config file, if any); resolves once it accepts connections. A server that exits at
+ * start (its port taken in between) is started again on another port.
+ */
+async function server(
+  dir: string,
+  setup: (port: number) => { extra?: string[]; config?: string },
+  attempts = 3,
+): Promise<Server> {
+  const port = await freePort();
+  const { extra = [], config } = setup(port);
   const args = [
     ...(config ? [config, '--sentinel'] : []),
     ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
@@ -53,8 +78,21 @@ async function server(dir: string, port: number, extra: string[], config?: strin
     ...extra,
   ];
   const child = spawn('redis-server', args, { stdio: 'ignore' });
-  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await until(`redis-server on ${port}`, async () => (await cli(port, 'PING')) === 'PONG', 10_000);
+  let exited = false;
+  const gone = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  await until(`redis-server on ${port}`, async () => {
+    if (exited) return true;
+    return (await cli(port, 'PING')) === 'PONG';
+  });
+  if (exited) {
+    if (attempts > 1) return server(dir, setup, attempts - 1);
+    throw new Error(`topology: redis-server on ${port} exited at start (log: ${join(dir, `${port}.log`)})`);
+  }
   return { port, child, gone };
 }
 
@@ -81,10 +119,14 @@ export async function startCluster(): Promise<TestCluster> {
   const servers: Server[] = [];
   try {
     for (let i = 0; i < 3; i++) {
-      const [port, busPort] = [await freePort(), await freePort()];
-      const extra = ['--cluster-enabled', 'yes', '--cluster-port', String(busPort)];
-      extra.push('--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '2000');
-      servers.push(await server(dir, port, extra));
+      const busPort = await freePort();
+      const node = await server(dir, (port) => ({
+        extra: [
+          ...['--cluster-enabled', 'yes', '--cluster-port', String(busPort)],
+          ...['--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '2000'],
+        ],
+      }));
+      servers.push(node);
     }
     const ports = servers.map((s) => s.port);
     await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-yes']);
@@ -133,35 +175,39 @@ export async function startSentinel(): Promise<TestSentinel> {
   const servers: Server[] = [];
   const name = 'mymaster';
   try {
-    const master = await server(dir, await freePort(), ['--repl-diskless-sync-delay', '0']);
+    const master = await server(dir, () => ({ extra: ['--repl-diskless-sync-delay', '0'] }));
     servers.push(master);
-    const replica = await server(dir, await freePort(), [
-      ...['--replicaof', '127.0.0.1', String(master.port)],
-      // It becomes the master after a failover, and the old master then syncs from it.
-      ...['--repl-diskless-sync-delay', '0'],
-    ]);
+    const replica = await server(dir, () => ({
+      extra: [
+        ...['--replicaof', '127.0.0.1', String(master.port)],
+        // It becomes the master after a failover, and the old master then syncs from it.
+        ...['--repl-diskless-sync-delay', '0'],
+      ],
+    }));
     servers.push(replica);
     await until('replication link', async () =>
       (await cli(replica.port, 'INFO', 'replication')).includes('master_link_status:up'),
     );
     const sentinelPorts: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const port = await freePort();
-      const config = join(dir, `sentinel-${port}.conf`);
-      writeFileSync(
-        config,
-        [
-          `sentinel monitor ${name} 127.0.0.1 ${master.port} 2`,
-          `sentinel down-after-milliseconds ${name} 1000`,
-          `sentinel failover-timeout ${name} 10000`,
-          `sentinel parallel-syncs ${name} 1`,
-          // Known from the start: discovery through INFO would take seconds.
-          `sentinel known-replica ${name} 127.0.0.1 ${replica.port}`,
-          '',
-        ].join('\n'),
-      );
-      servers.push(await server(dir, port, [], config));
-      sentinelPorts.push(port);
+      const sentinel = await server(dir, (port) => {
+        const config = join(dir, `sentinel-${port}.conf`);
+        writeFileSync(
+          config,
+          [
+            `sentinel monitor ${name} 127.0.0.1 ${master.port} 2`,
+            `sentinel down-after-milliseconds ${name} 1000`,
+            `sentinel failover-timeout ${name} 10000`,
+            `sentinel parallel-syncs ${name} 1`,
+            // Known from the start: discovery through INFO would take seconds.
+            `sentinel known-replica ${name} 127.0.0.1 ${replica.port}`,
+            '',
+          ].join('\n'),
+        );
+        return { config };
+      });
+      servers.push(sentinel);
+      sentinelPorts.push(sentinel.port);
     }
     const masterPort = async () => {
       const reply = await cli(sentinelPorts[0] as number, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name);
