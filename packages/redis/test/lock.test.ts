@@ -64,7 +64,9 @@ describe.each(['node-redis 6', 'ioredis 6'] as const)('lock protocol (%s)', (kin
   });
 
   it('a holder whose lock was taken over cannot write, sees lock.signal abort, and does not delete the new lock', async () => {
-    const store = storeWith({ lockTtlMs: 90 });
+    // 600 ms: the watchdog checks every 200 ms, and a busy machine (parallel test workers) that
+    // stalls a holder for ~100 ms does not lose the first, legitimate lock.
+    const store = storeWith({ lockTtlMs: 600 });
     await store.withLock('stolen', (lock) => lock.set(token({ accessToken: 'lock-newer' })));
     await store.withLock('stolen', async (lock) => {
       await redis.command('SET', key('stolen', 'lock'), 'someone-else', 'PX', '10000');
