@@ -14,6 +14,7 @@ import type { TokenVault } from './vault.js';
 // For stores too (`@tokvault/redis`): their lease and polling timers are background work.
 export { unrefTimer } from './abort.js';
 export { authorize, type ResendBudget, resendStep } from './authorize.js';
+export { drainResponse } from './drain.js';
 export {
   followRedirects,
   manualRedirects,

@@ -5,6 +5,7 @@
  * `@tokvault/core/adapter`.
  */
 import { isReplayableBody } from './adapter.js';
+import { drainResponse } from './drain.js';
 
 /** Statuses fetch follows. */
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -110,7 +111,7 @@ export async function followRedirects(
   for (let location: string | null; REDIRECTS.has(response.status); ) {
     location = response.headers.get('location');
     if (location === null) break;
-    response.body?.cancel().catch(() => {});
+    void drainResponse(response);
     const next = new URL(location, url);
     if (++hops > MAX_REDIRECTS) throw new TypeError(`fetch failed: more than ${MAX_REDIRECTS} redirects`);
     if (next.protocol !== 'http:' && next.protocol !== 'https:') {

@@ -5,6 +5,7 @@ import type { TokenVault } from '@tokvault/core';
 import {
   type AdapterOptions,
   authorize,
+  drainResponse,
   followRedirects,
   isAllowedOrigin,
   isRefreshWorthy,
@@ -143,23 +144,8 @@ export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {
       // A DPoP nonce resend keeps the token; a refresh resend takes the refreshed one.
       const step = replayable && resendStep(o, target, response, spent, () => isRefreshWorthy(o, response));
       if (!step) return response;
-      drain(response.body, response.headers.get('content-length')).catch(() => {});
+      void drainResponse(response);
       if (step === 'refresh') token = await vault.refresh({ staleToken: token, signal });
     }
   };
-}
-
-/**
- * Read a refused response's body to its end, up to 64 KiB, so that its connection can carry the
- * resend: cancelling a body that has not ended (an `AbortError` per request) closes the
- * connection. A body declared or found larger than that is cancelled.
- */
-async function drain(body: ReadableStream<Uint8Array> | null, length: string | null): Promise<void> {
-  const reader = body?.getReader();
-  for (let left = Number(length) > 65_536 ? -1 : 65_536; reader && left >= 0; ) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    left -= value.byteLength;
-  }
-  await reader?.cancel();
 }

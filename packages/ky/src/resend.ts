@@ -7,6 +7,7 @@
 import type { Token, TokenVault } from '@tokvault/core';
 import {
   authorize,
+  drainResponse,
   followRedirects,
   isAllowedOrigin,
   isRefreshWorthy,
@@ -88,10 +89,7 @@ export async function settle(
     const refreshWorthy = () => isRefreshWorthy(o, received, baseFor(kyOptions));
     const step = resendStep(o, request.url, received, call.spent, refreshWorthy);
     if (!step) return received;
-    // Read a body of known length up to 64 KiB to its end, so its connection is reused for the
-    // resend (a cancelled body costs a new connection); cancel a larger one, or one of unknown length.
-    const length = Number(received.headers.get('content-length') || Number.NaN);
-    (length <= 65_536 ? received.arrayBuffer() : received.body?.cancel())?.catch(() => {});
+    void drainResponse(received); // its connection carries the resend
     // A DPoP nonce resend keeps the token; a refresh resend takes the refreshed one.
     if (step === 'refresh') {
       call.token = await vault.refresh({ staleToken: call.token, signal: request.signal });
