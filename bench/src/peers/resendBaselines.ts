@@ -23,6 +23,26 @@ async function tokens(env: ContenderEnv) {
 const setup = (client: string) =>
   `${client} with the token held before the revocation; on a 401, one resend with a new token (one token request for all, no library).`;
 
+/**
+ * `get` of a client that rejects a 401 (axios, ky): on that rejection, one resend with the new token.
+ */
+function resendOnRejection(
+  t: Awaited<ReturnType<typeof tokens>>,
+  send: (path: string, authorization: string) => Promise<unknown>,
+): (path: string) => Promise<boolean> {
+  return async (path) => {
+    try {
+      await send(path, t.held).catch(async (error: { response?: { status?: number } }) => {
+        if (error?.response?.status !== 401) throw error;
+        return send(path, await t.fresh());
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+}
+
 /** fetch, resent by hand. */
 export const fetchResend: ContenderSpec = {
   id: 'fetch-resend',
@@ -98,17 +118,7 @@ export const axiosResend: ContenderSpec = {
     const instance = axios.create({ baseURL: env.apiUrl });
     const send = (path: string, Authorization: string) => instance.get(path, { headers: { Authorization } });
     return {
-      async get(path) {
-        try {
-          await send(path, t.held).catch(async (error: { response?: { status?: number } }) => {
-            if (error?.response?.status !== 401) throw error;
-            return send(path, await t.fresh());
-          });
-          return true;
-        } catch {
-          return false;
-        }
-      },
+      get: resendOnRejection(t, send),
       async close() {},
     };
   },
@@ -127,17 +137,7 @@ export const kyResend: ContenderSpec = {
     const send = (path: string, authorization: string) =>
       api.get(path.slice(1), { headers: { authorization } }).arrayBuffer();
     return {
-      async get(path) {
-        try {
-          await send(path, t.held).catch(async (error: { response?: { status?: number } }) => {
-            if (error?.response?.status !== 401) throw error;
-            return send(path, await t.fresh());
-          });
-          return true;
-        } catch {
-          return false;
-        }
-      },
+      get: resendOnRejection(t, send),
       async close() {},
     };
   },

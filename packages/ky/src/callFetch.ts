@@ -27,7 +27,6 @@ export interface CallFetchDeps {
 export function initHook(d: CallFetchDeps, aside: readonly unknown[]): (options: unknown) => void {
   return (value) => {
     const kyOptions = value as KyOptionsLike;
-    // (no named closures per call: the bench runs the source, where each one costs a `__name`)
     const hooks = { ...kyOptions.hooks };
     hooks.beforeRequest = hooks.beforeRequest?.filter((hook) => !aside.includes(hook));
     hooks.afterResponse = hooks.afterResponse?.filter((hook) => !aside.includes(hook));
