@@ -2,8 +2,9 @@
  * `tsx --conditions=@tokvault/source src/profileOverhead.ts [client…] [--n 5000] [--prof <dir>]`:
  * steady-state CPU per request of each tokvault adapter and of the static-header client of the
  * same kind (valid token, lean endpoint, 8 at a time), with a CPU profile of each run in `--prof`.
- * `--paired <rounds>`: scenario 3 alone instead (paired rounds of 1,000 requests, order
- * alternating): median CPU per request, CPU ratio and req/s ratio, for before/after comparisons.
+ * `--paired <rounds>`: scenario 3 alone instead (`rounds` interleaved blocks of 250 requests per
+ * contender, A/A control included): CPU per request, CPU ratio and req/s ratio, for before/after
+ * comparisons.
  */
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -40,7 +41,7 @@ async function run(contender: Contender): Promise<number> {
 
 try {
   if (values.paired) {
-    const sizes = { requestsPerRound: 1_000, rounds: Number(values.paired), concurrency: 8 };
+    const sizes = { requestsPerRound: 250, rounds: Number(values.paired), concurrency: 8 };
     const baselines = specs.filter((spec) => spec.kind === 'baseline');
     const contenders = specs.filter((spec) => spec.kind === 'tokvault');
     for (const row of await runOverhead(baselines, contenders, server, sizes, silentProgress)) {

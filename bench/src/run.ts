@@ -34,7 +34,7 @@ export const FULL_SIZES: BenchSizes = {
   burst: 1_000,
   storm: 500,
   stormJitterMs: 200,
-  overhead: { requestsPerRound: 1_000, rounds: 9, concurrency: 8 },
+  overhead: { requestsPerRound: 250, rounds: 48, concurrency: 8 },
   hotPathOps: 500_000,
   hotPathRounds: 9,
   memoryRequests: 1_000_000,

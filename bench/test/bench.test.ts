@@ -139,8 +139,12 @@ describe('scenario 8: fleet wait at expiry on the local Redis', () => {
 });
 
 describe('scenarios 3-5', () => {
-  it('compares every refreshing contender with the static-header client of its kind', () => {
-    expect(report.overhead.map((row) => row.id).sort()).toEqual(REFRESHING.map((spec) => spec.id).sort());
+  it('compares every refreshing contender, and an A/A control, with the static-header client of its kind', () => {
+    const controls = BASELINES.map((spec) => `${spec.id}-control`);
+    expect(report.overhead.map((row) => row.id).sort()).toEqual(
+      [...REFRESHING.map((spec) => spec.id), ...controls].sort(),
+    );
+    expect(report.overhead.filter((row) => row.kind === 'baseline').map((row) => row.id)).toEqual(controls);
     for (const row of report.overhead) {
       const baseline = BASELINES.find((spec) => spec.client === row.client);
       expect(row.baselineLabel).toBe(baseline?.label);

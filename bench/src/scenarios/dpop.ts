@@ -2,8 +2,8 @@
  * Scenario 6, the cost of DPoP (RFC 9449): requests per second of each tokvault adapter with a
  * DPoP vault (one ES256 proof signed per request) ÷ the same adapter with a Bearer vault, on a
  * token that stays valid, to a lean endpoint that looks the token up and checks that a proof is
- * present (verifying it would add server work to the DPoP side). Paired rounds, order
- * alternating, median of the ratios, as in scenario 3.
+ * present (verifying it would add server work to the DPoP side). Interleaved blocks with
+ * balanced positions, ratios of the totals, as in scenario 3.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,8 +18,7 @@ import axios from 'axios';
 import ky from 'ky';
 import { type ClientKind, type Contender, KY_TIMEOUT_MS, settle, settleFetch } from '../contender.js';
 import type { Progress } from '../report/progress.js';
-import { median, nowMs } from '../stats.js';
-import { exposeGc } from './memory.js';
+import { interleave, requestsPerSec, type Totals } from './interleaved.js';
 import type { OverheadSizes } from './overhead.js';
 
 /** One client's DPoP throughput relative to Bearer. */
@@ -27,7 +26,7 @@ export interface DpopRow {
   client: ClientKind;
   bearerRequestsPerSec: number;
   dpopRequestsPerSec: number;
-  /** DPoP req/s ÷ Bearer req/s (median of paired rounds). */
+  /** DPoP req/s ÷ Bearer req/s (totals of interleaved blocks). */
   ratio: number;
   /** Extra CPU time per request with DPoP (this process, server included), microseconds. */
   extraCpuUsPerRequest: number;
@@ -36,7 +35,6 @@ export interface DpopRow {
 
 const SECRET = 'bench-secret';
 const CLIENTS: readonly ClientKind[] = ['axios', 'ky', 'fetch'];
-const gc = exposeGc();
 
 function answer(auth: MockAuthServer, req: IncomingMessage, res: ServerResponse): void {
   const match = /^(Bearer|DPoP) +(\S+)$/i.exec(req.headers.authorization ?? '');
@@ -59,23 +57,6 @@ function contender(client: ClientKind, vault: TokenVault, apiUrl: string): Conte
   }
   const authFetch = createAuthFetch(vault, { origins: apiUrl });
   return { get: (path) => settleFetch(authFetch(`${apiUrl}${path}`)), close: async () => {} };
-}
-
-async function measure(target: Contender, sizes: OverheadSizes) {
-  gc();
-  let [next, failed] = [0, 0];
-  const worker = async () => {
-    while (next < sizes.requestsPerRound) {
-      next += 1;
-      if (!(await target.get('/fast'))) failed += 1;
-    }
-  };
-  const started = nowMs();
-  const cpu = process.cpuUsage();
-  await Promise.all(Array.from({ length: sizes.concurrency }, worker));
-  const used = process.cpuUsage(cpu);
-  const rps = (sizes.requestsPerRound / (nowMs() - started)) * 1000;
-  return { rps, cpuUs: (used.user + used.system) / sizes.requestsPerRound, failed };
 }
 
 /** Run scenario 6 for axios, ky and fetch. */
@@ -105,30 +86,16 @@ export async function runDpop(sizes: OverheadSizes, progress: Progress): Promise
         Contender,
       ];
       try {
-        for (const target of [bearer, dpop]) await measure(target, { ...sizes, rounds: 1 }); // warm-up
-        const bearerRps: number[] = [];
-        const dpopRps: number[] = [];
-        const ratios: number[] = [];
-        const extraCpu: number[] = [];
-        let failed = 0;
-        for (let round = 0; round < sizes.rounds; round++) {
-          progress.update(`DPoP vs Bearer · ${client}`, round + 1, sizes.rounds);
-          const pair = round % 2 === 0 ? [bearer, dpop] : [dpop, bearer];
-          const [first, second] = [await measure(pair[0]!, sizes), await measure(pair[1]!, sizes)];
-          const [b, d] = round % 2 === 0 ? [first, second] : [second, first];
-          bearerRps.push(b.rps);
-          dpopRps.push(d.rps);
-          ratios.push(d.rps / b.rps);
-          extraCpu.push(d.cpuUs - b.cpuUs);
-          failed += b.failed + d.failed;
-        }
+        const [b, d] = (await interleave([bearer, dpop], sizes, (round) =>
+          progress.update(`DPoP vs Bearer · ${client}`, round + 1, sizes.rounds),
+        )) as [Totals, Totals];
         rows.push({
           client,
-          bearerRequestsPerSec: median(bearerRps),
-          dpopRequestsPerSec: median(dpopRps),
-          ratio: median(ratios),
-          extraCpuUsPerRequest: median(extraCpu),
-          failed,
+          bearerRequestsPerSec: requestsPerSec(b),
+          dpopRequestsPerSec: requestsPerSec(d),
+          ratio: requestsPerSec(d) / requestsPerSec(b),
+          extraCpuUsPerRequest: d.cpuUs / d.requests - b.cpuUs / b.requests,
+          failed: b.failed + d.failed,
         });
       } finally {
         await Promise.all([bearer.close(), dpop.close(), ...vaults.map((vault) => vault.close())]);

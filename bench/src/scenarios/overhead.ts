@@ -2,14 +2,14 @@
  * Scenario 3, steady-state overhead: requests per second through each contender against the
  * same client with a static `Authorization` header, on a token that stays valid (no refresh),
  * against the lean endpoint (a token lookup in the mock server and nothing else).
- * Each round measures baseline and contender back to back (order alternating by round); the
- * ratio is the median of these paired ratios, which cancels most of the drift of a busy machine.
+ * Contenders, the baseline and an A/A control (a second, identical static-header client) are
+ * measured in interleaved blocks with balanced positions (`interleaved.ts`); ratios are of the
+ * totals. The control's ratio shows the method's noise in the same run.
  */
-import type { ClientKind, Contender, ContenderKind, ContenderSpec } from '../contender.js';
+import type { ClientKind, ContenderKind, ContenderSpec } from '../contender.js';
 import type { Progress } from '../report/progress.js';
 import type { BenchServer } from '../server.js';
-import { median, nowMs } from '../stats.js';
-import { exposeGc } from './memory.js';
+import { type InterleavedSizes, interleave, requestsPerSec } from './interleaved.js';
 
 /** One contender's steady-state throughput relative to its client's static-header baseline. */
 export interface OverheadRow {
@@ -20,53 +20,23 @@ export interface OverheadRow {
   baselineLabel: string;
   requestsPerSec: number;
   baselineRequestsPerSec: number;
-  /** contender req/s ÷ baseline req/s (1.00 = no overhead). */
+  /** contender req/s ÷ baseline req/s over all blocks (1.00 = no overhead). */
   ratio: number;
   /** CPU time of this process per request (server included), microseconds. */
   cpuUsPerRequest: number;
   baselineCpuUsPerRequest: number;
-  /** contender CPU per request ÷ baseline CPU per request (median of pairs): less sensitive to other load. */
+  /** contender CPU per request ÷ baseline CPU per request: less sensitive to other load. */
   cpuRatio: number;
   failed: number;
 }
 
-/** Sizes of scenario 3. */
-export interface OverheadSizes {
-  requestsPerRound: number;
-  rounds: number;
-  concurrency: number;
-}
+/** Sizes of scenario 3: blocks of `requestsPerRound`, `rounds` blocks per contender. */
+export type OverheadSizes = InterleavedSizes;
 
-interface Measurement {
-  rps: number;
-  cpuUs: number;
-  failed: number;
-}
-
-const gc = exposeGc();
-
-async function measure(contender: Contender, sizes: OverheadSizes): Promise<Measurement> {
-  gc(); // start every measurement with a clean heap, so a collection does not land in one side only
-  let next = 0;
-  let failed = 0;
-  const worker = async () => {
-    while (next < sizes.requestsPerRound) {
-      next += 1;
-      if (!(await contender.get('/fast'))) failed += 1;
-    }
-  };
-  const started = nowMs();
-  const cpu = process.cpuUsage();
-  await Promise.all(Array.from({ length: sizes.concurrency }, worker));
-  const used = process.cpuUsage(cpu);
-  return {
-    rps: (sizes.requestsPerRound / (nowMs() - started)) * 1000,
-    cpuUs: (used.user + used.system) / sizes.requestsPerRound,
-    failed,
-  };
-}
-
-/** Run scenario 3 for `contenders`, each compared with the baseline of its client. */
+/**
+ * Run scenario 3 for `contenders`, each compared with the baseline of its client; each client's
+ * rows end with its A/A control (`kind: 'baseline'`, id `<baseline id>-control`).
+ */
 export async function runOverhead(
   baselines: readonly ContenderSpec[],
   contenders: readonly ContenderSpec[],
@@ -76,49 +46,35 @@ export async function runOverhead(
 ): Promise<OverheadRow[]> {
   const rows: OverheadRow[] = [];
   for (const baselineSpec of baselines) {
-    const group = contenders.filter((c) => c.client === baselineSpec.client);
+    const control: ContenderSpec = {
+      ...baselineSpec,
+      id: `${baselineSpec.id}-control`,
+      label: `${baselineSpec.label} (A/A control)`,
+    };
+    const group = [...contenders.filter((c) => c.client === baselineSpec.client), control];
     const baseline = await baselineSpec.create(server.leanEnv(baselineSpec.id));
-    const live = await Promise.all(group.map((spec) => spec.create(server.leanEnv(spec.id))));
+    // The control is the baseline's client registration again (a second token of the same client).
+    const envOf = (spec: ContenderSpec) => server.leanEnv(spec === control ? baselineSpec.id : spec.id);
+    const live = await Promise.all(group.map((spec) => spec.create(envOf(spec))));
     try {
-      // Warm-up: every contender gets its token and the sockets open.
-      for (const contender of [baseline, ...live]) await measure(contender, { ...sizes, rounds: 1 });
-      const baseRps: number[] = [];
-      const baseCpu: number[] = [];
-      const rps = group.map(() => [] as number[]);
-      const cpu = group.map(() => [] as number[]);
-      const ratios = group.map(() => [] as number[]);
-      const cpuRatios = group.map(() => [] as number[]);
-      const failed = group.map(() => 0);
-      for (let round = 0; round < sizes.rounds; round++) {
-        progress.update(`steady-state overhead · ${baselineSpec.client}`, round + 1, sizes.rounds);
-        for (const [i, contender] of live.entries()) {
-          // Paired measurement, order alternating by round: the ratio compares neighbours in time.
-          const pair = round % 2 === 0 ? [baseline, contender] : [contender, baseline];
-          const [first, second] = [await measure(pair[0]!, sizes), await measure(pair[1]!, sizes)];
-          const [base, result] = round % 2 === 0 ? [first, second] : [second, first];
-          baseRps.push(base.rps);
-          baseCpu.push(base.cpuUs);
-          rps[i]?.push(result.rps);
-          cpu[i]?.push(result.cpuUs);
-          ratios[i]?.push(result.rps / base.rps);
-          cpuRatios[i]?.push(result.cpuUs / base.cpuUs);
-          failed[i] = (failed[i] ?? 0) + result.failed;
-        }
-      }
+      const [base, ...results] = await interleave([baseline, ...live], sizes, (round) =>
+        progress.update(`steady-state overhead · ${baselineSpec.client}`, round + 1, sizes.rounds),
+      );
       for (const [i, spec] of group.entries()) {
+        const result = results[i]!;
         rows.push({
           id: spec.id,
           label: spec.label,
           client: spec.client,
           kind: spec.kind,
           baselineLabel: baselineSpec.label,
-          requestsPerSec: median(rps[i] ?? []),
-          baselineRequestsPerSec: median(baseRps),
-          ratio: median(ratios[i] ?? []),
-          cpuUsPerRequest: median(cpu[i] ?? []),
-          baselineCpuUsPerRequest: median(baseCpu),
-          cpuRatio: median(cpuRatios[i] ?? []),
-          failed: failed[i] ?? 0,
+          requestsPerSec: requestsPerSec(result),
+          baselineRequestsPerSec: requestsPerSec(base!),
+          ratio: requestsPerSec(result) / requestsPerSec(base!),
+          cpuUsPerRequest: result.cpuUs / result.requests,
+          baselineCpuUsPerRequest: base!.cpuUs / base!.requests,
+          cpuRatio: result.cpuUs / result.requests / (base!.cpuUs / base!.requests),
+          failed: result.failed,
         });
       }
     } finally {

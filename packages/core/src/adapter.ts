@@ -251,7 +251,8 @@ export function resolveAdapterOptions<TResponse>(
     statusCodes: new Set(statusCodes),
     shouldRefresh: options.shouldRefresh,
     header,
-    formatHeader: checkedFormatHeader(api, options.formatHeader ?? formatAuthHeader),
+    // The default needs no check per request: a vault token's type and value are header words.
+    formatHeader: options.formatHeader ? checkedFormatHeader(api, options.formatHeader) : formatAuthHeader,
     dpop: vault.dpop,
   };
 }
