@@ -3,8 +3,8 @@
  * steady-state CPU per request of each tokvault adapter and of the static-header client of the
  * same kind (valid token, lean endpoint, 8 at a time), with a CPU profile of each run in `--prof`.
  * `--paired <rounds>`: scenario 3 alone instead (`rounds` interleaved blocks of 250 requests per
- * contender, A/A control included): CPU per request, CPU ratio and req/s ratio, for before/after
- * comparisons.
+ * contender, A/A control included, one process per client as in `pnpm bench`): CPU per request,
+ * CPU ratio and req/s ratio, for before/after comparisons.
  */
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import type { Contender } from './contender.js';
 import { BASELINES, REFRESHING } from './peers/index.js';
 import { silentProgress } from './report/progress.js';
-import { runOverhead } from './scenarios/overhead.js';
+import { runOverheadIsolated } from './scenarios/overhead.js';
 import { startBenchServer } from './server.js';
 
 const { values, positionals } = parseArgs({
@@ -44,7 +44,7 @@ try {
     const sizes = { requestsPerRound: 250, rounds: Number(values.paired), concurrency: 8 };
     const baselines = specs.filter((spec) => spec.kind === 'baseline');
     const contenders = specs.filter((spec) => spec.kind === 'tokvault');
-    for (const row of await runOverhead(baselines, contenders, server, sizes, silentProgress)) {
+    for (const row of await runOverheadIsolated(baselines, contenders, sizes, silentProgress)) {
       const cpu = `${row.cpuUsPerRequest.toFixed(0)} µs vs ${row.baselineCpuUsPerRequest.toFixed(0)} µs`;
       console.log(
         `${row.label.padEnd(24)} CPU ${cpu}, CPU ratio ${row.cpuRatio.toFixed(3)}x, req/s ratio ${row.ratio.toFixed(3)}x`,

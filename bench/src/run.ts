@@ -11,7 +11,7 @@ import { type DpopRow, runDpop } from './scenarios/dpop.js';
 import { type FleetWaitRow, type FleetWaitSizes, runFleetWait } from './scenarios/fleetWait.js';
 import { type HotPathResult, runHotPath } from './scenarios/hotPath.js';
 import { type MemoryResult, runMemory } from './scenarios/memory.js';
-import { type OverheadRow, type OverheadSizes, runOverhead } from './scenarios/overhead.js';
+import { type OverheadRow, type OverheadSizes, runOverheadIsolated } from './scenarios/overhead.js';
 import { type RequestRow, runRequestScenario } from './scenarios/requests.js';
 import { startBenchServer } from './server.js';
 import { nowMs } from './stats.js';
@@ -118,13 +118,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
     await single.close();
   }
 
-  const plain = await startBenchServer({ clientIds, singleActiveToken: false });
-  let overhead: OverheadRow[];
-  try {
-    overhead = await runOverhead(baselines, contenders, plain, sizes.overhead, progress);
-  } finally {
-    await plain.close();
-  }
+  const overhead = await runOverheadIsolated(baselines, contenders, sizes.overhead, progress);
 
   const hotPath = await runHotPath(sizes.hotPathOps, sizes.hotPathRounds, progress);
   const memory = await runMemory(sizes.memoryRequests, progress);

@@ -5,7 +5,14 @@
  * Contenders, the baseline and an A/A control (a second, identical static-header client) are
  * measured in interleaved blocks with balanced positions (`interleaved.ts`); ratios are of the
  * totals. The control's ratio shows the method's noise in the same run.
+ *
+ * `runOverheadIsolated` runs each client's group in a child process of its own: in one process
+ * for all clients, the clients measured first left the shared HTTP stack (undici's fetch under
+ * ky and fetch, node:http under axios) tuned for their call shapes, and whoever came later paid
+ * for it (tokvault + fetch 0.91x in the four-client process, 0.96x alone, its control 0.95-0.97x).
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { ClientKind, ContenderKind, ContenderSpec } from '../contender.js';
 import type { Progress } from '../report/progress.js';
 import type { BenchServer } from '../server.js';
@@ -80,6 +87,60 @@ export async function runOverhead(
     } finally {
       await Promise.all([baseline, ...live].map((c) => c.close()));
     }
+  }
+  return rows;
+}
+
+/** What a scenario 3 child process measures. */
+export interface OverheadJob {
+  baseline: string;
+  contenders: string[];
+  sizes: OverheadSizes;
+}
+
+/** Child -> parent. */
+export type OverheadMessage =
+  | { type: 'progress'; label: string; done?: number | undefined; total?: number | undefined }
+  | { type: 'rows'; rows: OverheadRow[] };
+
+const WORKER = fileURLToPath(new URL('./overheadWorker.ts', import.meta.url));
+const BENCH_DIR = fileURLToPath(new URL('../..', import.meta.url));
+/** The child resolves tokvault as this process does: the sources under Vitest or with the condition, else `dist/`. */
+const SOURCE =
+  process.env.VITEST !== undefined || process.execArgv.some((arg) => arg.includes('@tokvault/source'));
+
+/** Scenario 3 with each client's group in a process of its own (see the file's comment). */
+export async function runOverheadIsolated(
+  baselines: readonly ContenderSpec[],
+  contenders: readonly ContenderSpec[],
+  sizes: OverheadSizes,
+  progress: Progress,
+): Promise<OverheadRow[]> {
+  const rows: OverheadRow[] = [];
+  for (const baseline of baselines) {
+    const job: OverheadJob = {
+      baseline: baseline.id,
+      contenders: contenders.filter((c) => c.client === baseline.client).map((c) => c.id),
+      sizes,
+    };
+    const flags = ['--expose-gc', '--import', 'tsx', ...(SOURCE ? ['--conditions=@tokvault/source'] : [])];
+    const child = spawn(process.execPath, [...flags, WORKER], {
+      cwd: BENCH_DIR,
+      env: { ...process.env, TOKVAULT_BENCH_OVERHEAD: JSON.stringify(job) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let result: OverheadRow[] | undefined;
+    child.on('message', (message: OverheadMessage) => {
+      if (message.type === 'progress') progress.update(message.label, message.done, message.total);
+      else result = message.rows;
+    });
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('exit', resolve);
+      child.once('error', reject);
+    });
+    if (!result)
+      throw new Error(`scenario 3: the ${baseline.client} process exited (${code}) without results`);
+    rows.push(...result);
   }
   return rows;
 }

@@ -355,10 +355,12 @@ export function isRefreshWorthy<TResponse extends { readonly status: number; rea
   response: TResponse,
   base?: string | URL | undefined,
 ): boolean {
+  const { shouldRefresh } = options;
+  // Most responses stop here, before their URL is read (fetch serialises it at each read).
+  if (!shouldRefresh && !options.statusCodes.has(response.status)) return false;
   const { url } = response as { url?: unknown };
   if (typeof url === 'string' && url !== '' && !isAllowedOrigin(url, options.origins, base)) return false;
-  if (options.shouldRefresh) return options.shouldRefresh(response);
-  if (!options.statusCodes.has(response.status)) return false; // most responses: no header read
+  if (shouldRefresh) return shouldRefresh(response);
   const challenge = responseHeader(response.headers, 'www-authenticate') ?? '';
   return !/insufficient_scope|use_dpop_nonce|invalid_dpop_proof/i.test(challenge);
 }
@@ -380,8 +382,10 @@ export function isReplayableBody(body: unknown): boolean {
     | { pipe?: unknown; getReader?: unknown; [Symbol.asyncIterator]?: unknown }
     | null
     | undefined;
-  return ![candidate?.pipe, candidate?.getReader, candidate?.[Symbol.asyncIterator]].some(
-    (method) => typeof method === 'function',
+  return (
+    typeof candidate?.pipe !== 'function' &&
+    typeof candidate?.getReader !== 'function' &&
+    typeof candidate?.[Symbol.asyncIterator] !== 'function'
   );
 }
 

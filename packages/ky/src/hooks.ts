@@ -130,13 +130,15 @@ export function tokenVaultHooks(vault: TokenVault, options: TokenVaultHooksOptio
   ): Promise<KyCall | undefined> {
     const base = baseFor(kyOptions);
     const optedOut = kyOptions.context?.tokenVault === false;
-    if (optedOut || !isAllowedOrigin(request.url, o.origins, base)) {
-      if (!o.origins && !base && !optedOut) warn(request.url);
+    const { url } = request; // a getter that serialises the URL at each read: read once
+    if (optedOut || !isAllowedOrigin(url, o.origins, base)) {
+      if (!o.origins && !base && !optedOut) warn(url);
       return undefined;
     }
-    const { headers, method, url, signal } = request;
-    const token = await vault.getToken({ signal });
-    await authorize(o, token, method, url, (name, value) => headers.set(name, value));
+    const { headers } = request;
+    const token = await vault.getToken({ signal: request.signal });
+    const proof = authorize(o, token, request.method, url, (name, value) => headers.set(name, value));
+    if (proof) await proof; // a DPoP proof; a Bearer header is set at once
     const call = calls.get(key);
     if (call) {
       call.token = token; // ky's own retry: the current token

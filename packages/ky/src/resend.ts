@@ -85,9 +85,10 @@ export async function settle(
   if (!settles(o, received, false)) return received;
   const body = replayBody(kyOptions, request);
   if (!isReplayableBody(body)) return received;
+  const { url } = request;
   for (;;) {
     const refreshWorthy = () => isRefreshWorthy(o, received, baseFor(kyOptions));
-    const step = resendStep(o, request.url, received, call.spent, refreshWorthy);
+    const step = resendStep(o, url, received, call.spent, refreshWorthy);
     if (!step) return received;
     void drainResponse(received); // its connection carries the resend
     // A DPoP nonce resend keeps the token; a refresh resend takes the refreshed one.
@@ -95,7 +96,7 @@ export async function settle(
       call.token = await vault.refresh({ staleToken: call.token, signal: request.signal });
     }
     const headers = new Headers(request.headers);
-    await authorize(o, call.token, request.method, request.url, (name, value) => headers.set(name, value));
+    await authorize(o, call.token, request.method, url, (name, value) => headers.set(name, value));
     if (body instanceof FormData) headers.delete('content-type'); // a new boundary
     const sent = new Request(request, { headers, body: body as BodyInit | null, ...(follow && MANUAL) });
     received = await send(sent);
