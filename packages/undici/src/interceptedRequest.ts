@@ -5,6 +5,7 @@
 import type { Token, TokenVault } from '@tokvault/core';
 import {
   authorize,
+  freshToken,
   isRefreshWorthy,
   type ResendBudget,
   type ResolvedAdapterOptions,
@@ -35,7 +36,7 @@ export const interceptedRequests = (
   o: ResolvedAdapterOptions<InterceptedResponse>,
   dispatch: Dispatcher['dispatch'],
 ) => {
-  // Starts the soft window's background refresh (marked, so its token requests pass untouched).
+  // A token in its soft window: start the background refresh (marked: its token requests pass untouched).
   const touch = () => vault.getToken().catch(noop);
   return class implements Controller, Handler, ResendBudget {
     /** The request's resend budget ({@link ResendBudget}): a nonce resend happened. */
@@ -55,8 +56,7 @@ export const interceptedRequests = (
     #started = false;
     #settled = false;
     #redirected = false;
-    /** What the response in flight asks for. */
-    #step: 'nonce' | 'refresh' | undefined | false;
+    #step: 'nonce' | 'refresh' | undefined | false; // what the response in flight asks for
     #failure: Error | undefined;
     #token!: Token;
     #prepared!: PreparedBody;
@@ -74,10 +74,11 @@ export const interceptedRequests = (
     start(): void {
       const asIs = bodyAsIs(this.#opts.body);
       const signal = this.#signal;
-      const cached = !signal?.aborted && vault.peek();
+      const fresh = !signal?.aborted && freshToken(vault);
+      const cached = fresh || (!signal?.aborted && vault.peek());
       if (asIs && cached) {
         this.#prepared = asIs;
-        callVault(vault, touch);
+        if (!fresh) callVault(vault, touch);
         this.#send(cached);
       } else {
         (async () => {
