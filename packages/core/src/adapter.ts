@@ -15,6 +15,7 @@ import type { TokenVault } from './vault.js';
 export { unrefTimer } from './abort.js';
 export { authorize, type ResendBudget, resendStep } from './authorize.js';
 export { drainResponse } from './drain.js';
+export { freshToken } from './freshToken.js';
 export {
   followRedirects,
   manualRedirects,

@@ -10,6 +10,7 @@ import type { VaultEventType, VaultListener } from './events.js';
 import { createEmitter, type RefreshReason } from './events.js';
 import { type Entry, phaseOf, toEntry } from './expiry.js';
 import { fetchWithRetry, toRefreshError } from './fetchWithRetry.js';
+import { registerFresh } from './freshToken.js';
 import { resolveOptions, type TokenVaultOptions } from './options.js';
 import { createScheduler } from './scheduler.js';
 import type { StoredToken, TokenStoreLock } from './store.js';
@@ -437,13 +438,17 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
   function getToken(options?: GetTokenOptions): Promise<Token> {
     // Checked only when given (`getToken()` allocates nothing); the check allocates nothing either.
     if (options !== undefined) checkOptions('getToken', options, GET_TOKEN_OPTIONS);
-    const current = entry;
     // Hot path: a fresh token, no extra validity asked for, caller not aborted.
-    if (current && options?.minValidityMs === undefined && !options?.signal?.aborted) {
-      const time = now();
-      if (time >= current.obtainedAt && time < current.softAt) return settled!;
-    }
+    if (options?.minValidityMs === undefined && !options?.signal?.aborted && fresh()) return settled!;
     return getTokenSlow(options ?? {});
+  }
+
+  /** The cached token if it is before its soft window: `getToken()` returns it, starting nothing. */
+  function fresh(): Token | undefined {
+    const current = entry;
+    if (!current) return undefined;
+    const time = now();
+    return time >= current.obtainedAt && time < current.softAt ? current.token : undefined;
   }
 
   function getTokenSlow({ signal, minValidityMs = 0 }: GetTokenOptions): Promise<Token> {
@@ -488,7 +493,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     emitter.clear();
   }
 
-  return {
+  return registerFresh<TokenVault>(fresh, {
     name,
     dpop: o.dpop,
     getToken,
@@ -542,5 +547,5 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
     on: emitter.on,
     close,
     [Symbol.asyncDispose]: close,
-  };
+  });
 }

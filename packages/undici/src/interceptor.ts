@@ -3,24 +3,12 @@
  * origins, one coalesced refresh and one retry on 401, for every `fetch` and `undici.request`
  * that goes through the composed dispatcher.
  */
-import type { Token, TokenVault } from '@tokvault/core';
-import {
-  authorize,
-  isAllowedOrigin,
-  isRefreshWorthy,
-  resendStep,
-  resolveAdapterOptions,
-} from '@tokvault/core/adapter';
+import type { TokenVault } from '@tokvault/core';
+import { isAllowedOrigin, resolveAdapterOptions } from '@tokvault/core/adapter';
 import type { Dispatcher } from 'undici';
-import {
-  bodyAsIs,
-  flattenHeaders,
-  headerValue,
-  type PreparedBody,
-  prepareBody,
-  type TokenVaultInterceptorOptions,
-} from './requestParts.js';
-import { callVault, insideVaultCall } from './vaultCall.js';
+import { interceptedRequests } from './interceptedRequest.js';
+import { flattenHeaders, headerValue, type TokenVaultInterceptorOptions } from './requestParts.js';
+import { insideVaultCall } from './vaultCall.js';
 
 /**
  * An undici interceptor that authorises requests to `origins` with the vault's token. A
@@ -58,138 +46,24 @@ export function tokenVaultInterceptor(
 ): Dispatcher.DispatcherComposeInterceptor {
   const o = resolveAdapterOptions('tokenVaultInterceptor', vault, options, { requireOrigins: true });
   const header = o.header.toLowerCase();
-  const call = <T>(fn: () => Promise<T>): Promise<T> => callVault(vault, fn);
-  // Starts the soft window's background refresh (marked, so its token requests pass untouched).
-  const touch = () => vault.getToken().catch(() => {});
 
-  return (dispatch) =>
-    function tokenVault(opts, handler) {
+  return (dispatch) => {
+    const Intercepted = interceptedRequests(vault, o, dispatch);
+    return function tokenVault(opts, handler) {
       const headers = flattenHeaders(opts.headers);
-      const url = `${typeof opts.origin === 'string' ? opts.origin : (opts.origin?.origin ?? '')}${opts.path}`;
+      const origin = typeof opts.origin === 'string' ? opts.origin : (opts.origin?.origin ?? '');
+      const url = `${origin}${opts.path}`;
       if (
         typeof handler.onRequestStart !== 'function' || // a legacy handler undici 8 itself rejects
         insideVaultCall(vault) ||
         headerValue(headers, header) !== undefined ||
-        !isAllowedOrigin(url, o.origins)
+        // An allowed origin and an absolute path: what isAllowedOrigin(url) says, without reading `url`.
+        (!(opts.path?.[0] === '/' && o.origins?.includes(origin)) && !isAllowedOrigin(url, o.origins))
       ) {
         return dispatch(opts, handler);
       }
-      const { signal } = opts as { signal?: unknown };
-      const abortSignal = signal instanceof AbortSignal ? signal : undefined;
-      let target: Dispatcher.DispatchController | undefined; // the current attempt's controller
-      // live: an attempt is in flight below; started: the caller's handler got onRequestStart
-      let [live, started, settled, redirected] = [false, false, false, false];
-      let step: 'nonce' | 'refresh' | undefined | false; // what the response in flight asks for
-      const spent = { nonce: false, refresh: false }; // the request's resend budget
-      let failure: Error | undefined;
-      let token: Token;
-      let prepared: PreparedBody;
-      const fail = (error: Error): void => {
-        if (settled) return;
-        settled = true;
-        handler.onResponseError?.(controller, error);
-      };
-      const controller: Dispatcher.DispatchController = {
-        abort(reason) {
-          failure ??= reason ?? new DOMException('This operation was aborted', 'AbortError');
-          if (live && target) target.abort(failure);
-          else fail(failure); // waiting on the vault: settle at once
-        },
-        pause: () => target?.pause(),
-        resume: () => target?.resume(),
-        get paused() {
-          return target?.paused ?? false;
-        },
-        get aborted() {
-          return failure !== undefined || (target?.aborted ?? false);
-        },
-        get reason() {
-          return failure ?? target?.reason ?? null;
-        },
-      };
-      const below: Dispatcher.DispatchHandler = {
-        onRequestStart(c, context: { history?: unknown[] } | undefined) {
-          target = c;
-          if (failure) return c.abort(failure);
-          if ((context?.history?.length ?? 0) > 0) {
-            redirected = true; // a redirect interceptor composed before this one follows hops below
-            if (header !== 'authorization') {
-              const advice = 'compose interceptors.redirect() after tokenVaultInterceptor';
-              return c.abort(
-                new Error(`tokenVaultInterceptor: a redirect below it with "${o.header}": ${advice}`),
-              );
-            }
-          }
-          if (!started) {
-            started = true;
-            handler.onRequestStart?.(controller, context);
-          }
-        },
-        onRequestUpgrade(_c, status, headers, socket) {
-          handler.onRequestUpgrade?.(controller, status, headers, socket);
-        },
-        onResponseStarted() {
-          handler.onResponseStarted?.();
-        },
-        // undici 7 passes (chunkSize, totalBytesSent), undici 8 the chunk: forward whatever comes.
-        onBodySent(...args: unknown[]) {
-          (handler.onBodySent as ((...a: unknown[]) => void) | undefined)?.(...args);
-        },
-        onRequestSent() {
-          handler.onRequestSent?.();
-        },
-        onResponseStart(_c, status, headers, message) {
-          const response = { status, headers };
-          step =
-            status >= 200 &&
-            prepared.replayable &&
-            !redirected &&
-            resendStep(o, url, response, spent, () => isRefreshWorthy(o, response));
-          if (!step) handler.onResponseStart?.(controller, status, headers, message);
-        },
-        onResponseData(_c, chunk) {
-          if (!step) handler.onResponseData?.(controller, chunk);
-        },
-        onResponseEnd(_c, trailers) {
-          live = false;
-          // A DPoP nonce resend: the same token, a proof with the new nonce.
-          if (step === 'nonce') send(token);
-          else if (step)
-            call(() => vault.refresh({ staleToken: token, signal: abortSignal })).then(send, fail);
-          else if (!settled) {
-            settled = true;
-            handler.onResponseEnd?.(controller, trailers);
-          }
-        },
-        onResponseError(_c, error) {
-          live = false;
-          fail(error);
-        },
-      };
-      const send = (next: Token): void => {
-        if (settled) return;
-        token = next;
-        const authorized = [...headers];
-        const go = () => {
-          live = !settled;
-          if (live) dispatch({ ...opts, body: prepared.body, headers: authorized } as typeof opts, below);
-        };
-        // Synchronous for a Bearer token; a DPoP token waits for its proof.
-        authorize(o, next, opts.method, url, (name, value) => authorized.push(name, value))?.then(go, fail) ??
-          go();
-      };
-      const asIs = bodyAsIs(opts.body); // fast path: no body to read and a usable cached token
-      const cached = !abortSignal?.aborted && vault.peek();
-      if (asIs && cached) {
-        prepared = asIs;
-        call(touch);
-        send(cached);
-      } else {
-        (async () => {
-          prepared = asIs ?? (await prepareBody(opts.body, headers));
-          send(await call(() => vault.getToken({ signal: abortSignal })));
-        })().catch(fail);
-      }
+      new Intercepted(opts, handler, url, headers).start();
       return true;
     };
+  };
 }
