@@ -66,7 +66,7 @@ const phasesOf = (from: number, to: number): string => {
   const api = (e: Event) => e.url.startsWith('/api');
   const token = (e: Event) => e.url.startsWith('/oauth');
   const f = (at: number) => (at - from).toFixed(0).padStart(5);
-  const sockets = new Set(window.filter(api).map((e) => e.socket)).size;
+  const sockets = new Set(window.filter((e) => api(e) && e.kind === 'in').map((e) => e.socket)).size;
   const peak = (() => {
     let open = 0;
     let max = 0;
