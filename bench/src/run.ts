@@ -38,7 +38,7 @@ export const FULL_SIZES: BenchSizes = {
   hotPathOps: 500_000,
   hotPathRounds: 9,
   memoryRequests: 1_000_000,
-  burstLatency: { concurrencies: [100, 500, 1_000], tokenDelaysMs: [0, 50], rounds: 3 },
+  burstLatency: { concurrencies: [100, 500, 1_000], tokenDelaysMs: [0, 50], rounds: 5 },
   fleetWait: { processes: 20, callers: 100, expiries: 5 },
 };
 
