@@ -6,7 +6,11 @@ import type { ContenderSpec } from './contender.js';
 import { BASELINES, REFRESHING, RESEND_BASELINES } from './peers/index.js';
 import { describeMachine, type MachineInfo } from './report/machine.js';
 import type { Progress } from './report/progress.js';
-import { type BurstLatencyRow, type BurstLatencySizes, runBurstLatency } from './scenarios/burstLatency.js';
+import {
+  type BurstLatencyRow,
+  type BurstLatencySizes,
+  runBurstLatencyIsolated,
+} from './scenarios/burstLatency.js';
 import { type DpopRow, runDpop } from './scenarios/dpop.js';
 import { type FleetWaitRow, type FleetWaitSizes, runFleetWait } from './scenarios/fleetWait.js';
 import { type HotPathResult, runHotPath } from './scenarios/hotPath.js';
@@ -93,7 +97,6 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
 
   const burst: RequestRow[] = [];
   const storm: RequestRow[] = [];
-  let burstLatency: BurstLatencyRow[];
   const single = await startBenchServer({ clientIds, singleActiveToken: true });
   try {
     for (const spec of contenders) {
@@ -105,18 +108,11 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
       const stormSizes = { requests: sizes.storm, jitterMs: sizes.stormJitterMs };
       storm.push(await runRequestScenario('storm', spec, single, stormSizes, progress));
     }
-    const ours = contenders.filter((spec) => spec.kind === 'tokvault');
-    burstLatency = await runBurstLatency(
-      ours,
-      baselines,
-      RESEND_BASELINES,
-      single,
-      sizes.burstLatency,
-      progress,
-    );
   } finally {
     await single.close();
   }
+  const ours = contenders.filter((spec) => spec.kind === 'tokvault');
+  const burstLatency = await runBurstLatencyIsolated(ours, sizes.burstLatency, progress);
 
   const overhead = await runOverheadIsolated(baselines, contenders, sizes.overhead, progress);
 

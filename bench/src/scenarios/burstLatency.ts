@@ -16,12 +16,14 @@
  * Reported per cell: wall (first send to last settlement), p50, p99, token calls, failures, and
  * the ratios to both baselines of the same round (measured seconds before, same process). The
  * target applies to the resend baseline: the static one cannot be approached (each request of
- * the contender is sent twice).
+ * the contender is sent twice). `pnpm bench` runs each adapter in a process of its own
+ * ({@link runBurstLatencyIsolated}, see `child.ts`).
  */
 import type { ClientKind, ContenderSpec } from '../contender.js';
 import type { Progress } from '../report/progress.js';
 import type { BenchServer } from '../server.js';
 import { type LatencySummary, nowMs, summarize } from '../stats.js';
+import { runChild } from './child.js';
 
 /** Sizes of scenario 6. */
 export interface BurstLatencySizes {
@@ -198,4 +200,35 @@ export async function runBurstLatency(
     auth.setLatency(0);
   }
   return rows;
+}
+
+/** What a scenario 6 child process measures: one tokvault adapter, every cell. */
+export interface BurstLatencyJob {
+  contender: string;
+  sizes: BurstLatencySizes;
+}
+
+/**
+ * Scenario 6 with each adapter (and its two baselines) in a process of its own (`child.ts`),
+ * rows in the order of {@link runBurstLatency}: by token delay, then concurrency, then adapter.
+ */
+export async function runBurstLatencyIsolated(
+  contenders: readonly ContenderSpec[],
+  sizes: BurstLatencySizes,
+  progress: Progress,
+): Promise<BurstLatencyRow[]> {
+  const rows: BurstLatencyRow[] = [];
+  for (const spec of contenders) {
+    const job: BurstLatencyJob = { contender: spec.id, sizes };
+    rows.push(...(await runChild<BurstLatencyRow[]>('./burstLatencyWorker.ts', job, progress)));
+  }
+  const order = (row: BurstLatencyRow) => [
+    sizes.tokenDelaysMs.indexOf(row.tokenDelayMs),
+    sizes.concurrencies.indexOf(row.concurrency),
+    contenders.findIndex((spec) => spec.id === row.id),
+  ];
+  return rows.sort((a, b) => {
+    const [x, y] = [order(a), order(b)];
+    return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+  });
 }

@@ -5,17 +5,12 @@
  * Contenders, the baseline and an A/A control (a second, identical static-header client) are
  * measured in interleaved blocks with balanced positions (`interleaved.ts`); ratios are of the
  * totals. The control's ratio shows the method's noise in the same run.
- *
- * `runOverheadIsolated` runs each client's group in a child process of its own: in one process
- * for all clients, the clients measured first left the shared HTTP stack (undici's fetch under
- * ky and fetch, node:http under axios) tuned for their call shapes, and whoever came later paid
- * for it (tokvault + fetch 0.91x in the four-client process, 0.96x alone, its control 0.95-0.97x).
+ * `runOverheadIsolated` runs each client's group in a child process of its own (`child.ts`).
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { ClientKind, ContenderKind, ContenderSpec } from '../contender.js';
 import type { Progress } from '../report/progress.js';
 import type { BenchServer } from '../server.js';
+import { runChild } from './child.js';
 import { type InterleavedSizes, interleave, requestsPerSec } from './interleaved.js';
 
 /** One contender's steady-state throughput relative to its client's static-header baseline. */
@@ -98,18 +93,7 @@ export interface OverheadJob {
   sizes: OverheadSizes;
 }
 
-/** Child -> parent. */
-export type OverheadMessage =
-  | { type: 'progress'; label: string; done?: number | undefined; total?: number | undefined }
-  | { type: 'rows'; rows: OverheadRow[] };
-
-const WORKER = fileURLToPath(new URL('./overheadWorker.ts', import.meta.url));
-const BENCH_DIR = fileURLToPath(new URL('../..', import.meta.url));
-/** The child resolves tokvault as this process does: the sources under Vitest or with the condition, else `dist/`. */
-const SOURCE =
-  process.env.VITEST !== undefined || process.execArgv.some((arg) => arg.includes('@tokvault/source'));
-
-/** Scenario 3 with each client's group in a process of its own (see the file's comment). */
+/** Scenario 3 with each client's group in a process of its own (`child.ts`). */
 export async function runOverheadIsolated(
   baselines: readonly ContenderSpec[],
   contenders: readonly ContenderSpec[],
@@ -123,24 +107,7 @@ export async function runOverheadIsolated(
       contenders: contenders.filter((c) => c.client === baseline.client).map((c) => c.id),
       sizes,
     };
-    const flags = ['--expose-gc', '--import', 'tsx', ...(SOURCE ? ['--conditions=@tokvault/source'] : [])];
-    const child = spawn(process.execPath, [...flags, WORKER], {
-      cwd: BENCH_DIR,
-      env: { ...process.env, TOKVAULT_BENCH_OVERHEAD: JSON.stringify(job) },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let result: OverheadRow[] | undefined;
-    child.on('message', (message: OverheadMessage) => {
-      if (message.type === 'progress') progress.update(message.label, message.done, message.total);
-      else result = message.rows;
-    });
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('exit', resolve);
-      child.once('error', reject);
-    });
-    if (!result)
-      throw new Error(`scenario 3: the ${baseline.client} process exited (${code}) without results`);
-    rows.push(...result);
+    rows.push(...(await runChild<OverheadRow[]>('./overheadWorker.ts', job, progress)));
   }
   return rows;
 }
