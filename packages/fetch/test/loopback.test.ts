@@ -2,12 +2,10 @@
  * Over a real loopback HTTP server: the mock authorization server's `listen()` serves both the
  * token endpoint and a protected API; `createAuthFetch` uses the real `fetch` (no MSW).
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createTokenVault } from '@tokvault/core';
 import { createAuthFetch } from '@tokvault/fetch';
 import { createMockAuthServer, type MockAuthHttpServer } from '@tokvault/msw';
-import { CONTRACT_CLIENT } from '@tokvault/testkit';
+import { CONTRACT_CLIENT, startChunkedRefusalApi } from '@tokvault/testkit';
 import { HttpResponse, http } from 'msw';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
@@ -64,34 +62,11 @@ function toParams(client: { clientId: string; clientSecret: string }): Record<st
 }
 
 it('resends on the connection of a 401 whose body has no length (chunked): read, not cancelled', async () => {
-  // As Node sends `res.writeHead(401).end(body)`: `Transfer-Encoding: chunked`, the body a moment later.
-  let connections = 0;
-  const api = createServer((req, res) => {
-    if (req.headers.authorization === 'Bearer second') return void res.end('ok');
-    res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"' }).flushHeaders();
-    res.on('close', () => setTimeout(ended, 50)); // sent, or the connection was closed
-    setTimeout(() => res.end('{"error":"invalid_token"}'), 20);
-  });
-  let ended!: () => void;
-  const refused = new Promise<void>((resolve) => {
-    ended = resolve;
-  });
-  api.on('connection', () => connections++);
-  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
-  let calls = 0;
-  // The refresh ends after the 401's body (as a real token call does in a burst): its connection is free then.
-  await using vault = createTokenVault({
-    fetchToken: async () => (++calls === 1 ? 'first' : refused.then(() => 'second')),
-  });
-  const authFetch = createAuthFetch(vault, { origins: origin }); // the global fetch: a pool per origin
-  try {
-    const response = await authFetch(`${origin}/me`);
-    expect([response.status, await response.text()]).toEqual([200, 'ok']);
-    expect(calls).toBe(2);
-    expect(connections).toBe(1);
-  } finally {
-    api.closeAllConnections();
-    await new Promise((resolve) => api.close(resolve));
-  }
+  await using api = await startChunkedRefusalApi();
+  await using vault = createTokenVault({ fetchToken: api.fetchToken });
+  const authFetch = createAuthFetch(vault, { origins: api.origin }); // the global fetch: a pool per origin
+  const response = await authFetch(`${api.origin}/me`);
+  expect([response.status, await response.text()]).toEqual([200, 'ok']);
+  expect(api.calls).toBe(2);
+  expect(api.connections).toBe(1);
 });

@@ -36,6 +36,8 @@ export {
   useAdapterEnvironment,
 } from './adapterEnvironment.js';
 export { CHROMIUM_PATH, launchChromium } from './chromium.js';
+export type { ChunkedRefusalApi } from './chunkedRefusal.js';
+export { startChunkedRefusalApi } from './chunkedRefusal.js';
 export type { DpopContractOptions } from './dpopContract.js';
 export { describeDpopContract } from './dpopContract.js';
 export { claimsOf, jwtPart, sha256Base64url } from './jwt.js';
