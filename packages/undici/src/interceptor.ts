@@ -51,14 +51,12 @@ export function tokenVaultInterceptor(
     const Intercepted = interceptedRequests(vault, o, dispatch);
     return function tokenVault(opts, handler) {
       const headers = flattenHeaders(opts.headers);
-      const origin = typeof opts.origin === 'string' ? opts.origin : (opts.origin?.origin ?? '');
-      const url = `${origin}${opts.path}`;
+      const url = `${typeof opts.origin === 'string' ? opts.origin : (opts.origin?.origin ?? '')}${opts.path}`;
       if (
         typeof handler.onRequestStart !== 'function' || // a legacy handler undici 8 itself rejects
         insideVaultCall(vault) ||
         headerValue(headers, header) !== undefined ||
-        // An allowed origin and an absolute path: what isAllowedOrigin(url) says, without reading `url`.
-        (!(opts.path?.[0] === '/' && o.origins?.includes(origin)) && !isAllowedOrigin(url, o.origins))
+        !isAllowedOrigin(url, o.origins)
       ) {
         return dispatch(opts, handler);
       }
