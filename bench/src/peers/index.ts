@@ -32,3 +32,10 @@ export { RESEND_BASELINES };
 
 /** The static-header references of scenarios 3 and 6. */
 export const BASELINES: readonly ContenderSpec[] = [axiosStatic, kyStatic, fetchStatic, undiciStatic];
+
+/** The contender or baseline of scenarios 1-3 and 6 with this `id` (child processes get ids). */
+export function specById(id: string): ContenderSpec {
+  const spec = [...REFRESHING, ...BASELINES, ...RESEND_BASELINES].find((s) => s.id === id);
+  if (!spec) throw new Error(`bench: no contender "${id}"`);
+  return spec;
+}

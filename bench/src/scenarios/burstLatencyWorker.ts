@@ -2,14 +2,13 @@
  * Child process of scenario 6: one tokvault adapter, its static-header baseline and its resend
  * baseline, every cell, with a single-session bench server of its own (`child.ts`).
  */
-import { BASELINES, REFRESHING, RESEND_BASELINES } from '../peers/index.js';
+import { BASELINES, RESEND_BASELINES, specById } from '../peers/index.js';
 import { startBenchServer } from '../server.js';
 import { type BurstLatencyJob, runBurstLatency } from './burstLatency.js';
 import { childJob, childProgress, childResult } from './child.js';
 
 const job = childJob<BurstLatencyJob>();
-const spec = REFRESHING.find((s) => s.id === job.contender);
-if (!spec) throw new Error(`scenario 6: no contender "${job.contender}"`);
+const spec = specById(job.contender);
 const baselines = BASELINES.filter((s) => s.client === spec.client);
 const resends = RESEND_BASELINES.filter((s) => s.client === spec.client);
 const server = await startBenchServer({

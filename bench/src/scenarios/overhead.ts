@@ -11,7 +11,7 @@ import type { ClientKind, ContenderKind, ContenderSpec } from '../contender.js';
 import type { Progress } from '../report/progress.js';
 import type { BenchServer } from '../server.js';
 import { runChild } from './child.js';
-import { type InterleavedSizes, interleave, requestsPerSec } from './interleaved.js';
+import { type InterleavedSizes, interleave, requestsPerSec, type Totals } from './interleaved.js';
 
 /** One contender's steady-state throughput relative to its client's static-header baseline. */
 export interface OverheadRow {
@@ -59,11 +59,13 @@ export async function runOverhead(
     const envOf = (spec: ContenderSpec) => server.leanEnv(spec === control ? baselineSpec.id : spec.id);
     const live = await Promise.all(group.map((spec) => spec.create(envOf(spec))));
     try {
-      const [base, ...results] = await interleave([baseline, ...live], sizes, (round) =>
+      const [base, ...results] = (await interleave([baseline, ...live], sizes, (round) =>
         progress.update(`steady-state overhead · ${baselineSpec.client}`, round + 1, sizes.rounds),
-      );
+      )) as [Totals, ...Totals[]];
+      const baseCpuUs = base.cpuUs / base.requests;
       for (const [i, spec] of group.entries()) {
         const result = results[i]!;
+        const cpuUs = result.cpuUs / result.requests;
         rows.push({
           id: spec.id,
           label: spec.label,
@@ -71,11 +73,11 @@ export async function runOverhead(
           kind: spec.kind,
           baselineLabel: baselineSpec.label,
           requestsPerSec: requestsPerSec(result),
-          baselineRequestsPerSec: requestsPerSec(base!),
-          ratio: requestsPerSec(result) / requestsPerSec(base!),
-          cpuUsPerRequest: result.cpuUs / result.requests,
-          baselineCpuUsPerRequest: base!.cpuUs / base!.requests,
-          cpuRatio: result.cpuUs / result.requests / (base!.cpuUs / base!.requests),
+          baselineRequestsPerSec: requestsPerSec(base),
+          ratio: requestsPerSec(result) / requestsPerSec(base),
+          cpuUsPerRequest: cpuUs,
+          baselineCpuUsPerRequest: baseCpuUs,
+          cpuRatio: cpuUs / baseCpuUs,
           failed: result.failed,
         });
       }
