@@ -17,7 +17,9 @@ export { authorize, type ResendBudget, resendStep } from './authorize.js';
 export { drainResponse } from './drain.js';
 export { freshToken } from './freshToken.js';
 export {
+  followManualRedirects,
   followRedirects,
+  type ManualRedirectPolicy,
   manualRedirects,
   type RedirectHop,
   type RedirectPolicy,

@@ -151,6 +151,58 @@ export async function followRedirects(
 type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
 /**
+ * What {@link followManualRedirects} needs: a {@link RedirectPolicy} whose `send` is a `fetch`
+ * (each hop gets the first send's init with the hop's fields over it).
+ *
+ * @example
+ * ```ts
+ * const policy: ManualRedirectPolicy = { header: 'Authorization', allowed: () => true, send: globalThis.fetch };
+ * ```
+ */
+export interface ManualRedirectPolicy extends Omit<RedirectPolicy, 'send'> {
+  /** The `fetch` that sends each hop. */
+  readonly send: Fetch;
+}
+
+/**
+ * `response`, the answer to `input` sent with `init` (`redirect: 'manual'`, the token header in
+ * `init.headers`), with its redirects followed by {@link followRedirects}, each hop sent with
+ * `policy.send` and the rest of `init`. A response that is not a redirect comes back as it is,
+ * at once: the policy is made once per adapter, nothing is allocated per request.
+ *
+ * @param init - what the first send got: its `headers`, `method`, `signal` and `body` (a `Request`
+ *   input's body already read into it, so that a 307/308 can send it again).
+ * @example
+ * <!-- snippet: fragment; an excerpt: `input`, `init` and `policy` come from the code around it -->
+ * ```ts
+ * const response = await followManualRedirects(await fetch(input, init), input, init, policy);
+ * ```
+ */
+export function followManualRedirects(
+  response: Response,
+  input: RequestInfo | URL,
+  init: RequestInit,
+  policy: ManualRedirectPolicy,
+): Response | Promise<Response> {
+  if (!REDIRECTS.has(response.status)) return response;
+  const request = input instanceof Request ? input : undefined;
+  const { body } = init;
+  const hop: RedirectHop = {
+    url: request?.url ?? String(input),
+    method: init.method ?? request?.method ?? 'GET',
+    headers: new Headers(init.headers),
+    signal: init.signal ?? request?.signal,
+    body: isReplayableBody(body) ? (body ?? null) : undefined,
+  };
+  const { header, allowed, send } = policy;
+  return followRedirects(response, hop, {
+    header,
+    allowed,
+    send: (url, next) => send(url, { ...init, ...next }),
+  });
+}
+
+/**
  * Wrap `send` (a `fetch`) so that a request carrying `header`, in fetch's default redirect
  * mode and outside browsers (see {@link manualRedirects}), is sent with `redirect: 'manual'`
  * and its redirects are followed by {@link followRedirects}: `header` never reaches a URL that
@@ -171,14 +223,7 @@ export function redirectSafeFetch(send: Fetch, header: string, allowed: (url: st
     if (!headers.has(header) || !manualRedirects(init?.redirect ?? request?.redirect))
       return send(input, init);
     const body = init?.body !== undefined ? init.body : request?.body ? await request.blob() : null;
-    const signal = init?.signal ?? request?.signal;
-    const method = init?.method ?? request?.method ?? 'GET';
-    const first = await send(input, { ...init, headers, body, redirect: 'manual' });
-    const replay = isReplayableBody(body) ? body : undefined;
-    return followRedirects(
-      first,
-      { url: request?.url ?? String(input), method, headers, signal, body: replay },
-      { header, allowed, send: (url, hop) => send(url, { ...init, ...hop }) },
-    );
+    const sent: RequestInit = { ...init, headers, body, redirect: 'manual' };
+    return followManualRedirects(await send(input, sent), input, sent, { header, allowed, send });
   };
 }

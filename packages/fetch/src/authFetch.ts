@@ -6,7 +6,7 @@ import {
   type AdapterOptions,
   authorize,
   drainResponse,
-  followRedirects,
+  followManualRedirects,
   isAllowedOrigin,
   isRefreshWorthy,
   isReplayableBody,
@@ -97,6 +97,7 @@ export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {
   const send =
     options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
   const allowed = (url: string) => isAllowedOrigin(url, o.origins);
+  const redirects = { header: o.header, allowed, send };
 
   return async function authFetch(input, init) {
     let rest: RequestInit | undefined;
@@ -127,20 +128,7 @@ export function createAuthFetch(vault: TokenVault, options: AuthFetchOptions = {
       });
       if (proof) await proof;
       let response = await send(input, sent);
-      if (manual && response.status > 299 && response.status < 309) {
-        const hop = {
-          url,
-          method,
-          headers: new Headers(headers),
-          signal,
-          body: isReplayableBody(body) ? (body ?? null) : undefined,
-        };
-        response = await followRedirects(response, hop, {
-          header: o.header,
-          allowed,
-          send: (to, next) => send(to, { ...sent, ...next }),
-        });
-      }
+      if (manual) response = await followManualRedirects(response, input, sent, redirects);
       // A DPoP nonce resend keeps the token; a refresh resend takes the refreshed one.
       const step = replayable && resendStep(o, target, response, spent, () => isRefreshWorthy(o, response));
       if (!step) return response;
